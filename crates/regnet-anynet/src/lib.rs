@@ -1,0 +1,37 @@
+//! AnyNet design-space models: specs, exact complexity, the RegNet zoo and pycls configs.
+//!
+//! From "Designing Network Design Spaces" (Radosavovic, Kosaraju, Girshick, He, Dollár, CVPR 2020).
+//! An [`AnyNetSpec`] is a stem, stages of identical blocks (depth d_i, width w_i, bottleneck multiplier
+//! 1/b_i, group width g_i, stride) and a head. It expands into a layer plan ([`plan`]) that every
+//! consumer walks: the exact complexity counter ([`AnyNetSpec::complexity`]), the burn module builder,
+//! summaries. [`RegNetParams`] generates a spec from the quantized linear rule; [`zoo`] holds the
+//! published models; [`parse_pycls_config`] reads the authors' YAML configs.
+//!
+//! Conventions follow the reference implementation (pycls) to the integer, including its round-half-
+//! to-even rounding; where the paper differs, the docs say so.
+//!
+//! ```
+//! use regnet_anynet::{RegNetParams, zoo};
+//!
+//! let spec = RegNetParams::regnetx(13, 24, 36.44, 2.49, 8).to_spec()?;
+//! assert_eq!(spec.widths(), vec![24, 56, 152, 368]);
+//! let c = spec.complexity(224)?;
+//! assert_eq!((c.flops, c.params, c.acts), (199_040_872, 2_684_792, 2_164_056));
+//! assert_eq!(zoo::model("regnetx-200mf")?, spec);
+//! # Ok::<(), regnet_anynet::SpecError>(())
+//! ```
+
+mod complexity;
+mod error;
+pub mod plan;
+mod pycls;
+mod regnet;
+mod spec;
+pub mod zoo;
+
+pub use complexity::{Complexity, PartComplexity};
+pub use error::SpecError;
+pub use plan::{BlockPlan, HeadPlan, ModelPlan, Op, StemPlan};
+pub use pycls::{PyclsConfig, load_pycls_config, parse_pycls_config};
+pub use regnet::RegNetParams;
+pub use spec::{AnyNetSpec, BlockType, StageSpec, StemType};

@@ -1,0 +1,359 @@
+//! pycls YAML configs (`MODEL`, `ANYNET`, `REGNET`, `TRAIN.IM_SIZE`) → AnyNet spec.
+//!
+//! Keys and defaults are pycls's (`pycls/core/config.py`). Inside `MODEL`, `ANYNET` and `REGNET`, an
+//! unknown key is an error naming it. Sections that do not describe the architecture (`OPTIM`, `TEST`,
+//! `BN`, `DATA_LOADER`, …, and every `TRAIN` key but `IM_SIZE`) are ignored; an unknown top-level
+//! section is an error. `MODEL.ACTIVATION_FUN` other than `relu` and `MODEL.SCALING_TYPE` are rejected
+//! as unsupported rather than silently ignored.
+
+use std::path::Path;
+
+use serde_yaml_ng::{Mapping, Value};
+
+use crate::{AnyNetSpec, BlockType, RegNetParams, SpecError, StageSpec, StemType};
+
+/// Top-level pycls sections that do not change the architecture and are ignored.
+const IGNORED_SECTIONS: &[&str] = &[
+    "OPTIM",
+    "TEST",
+    "BN",
+    "LN",
+    "DATA_LOADER",
+    "CUDNN",
+    "PREC_TIME",
+    "LAUNCH",
+    "MEM",
+    "NUM_GPUS",
+    "OUT_DIR",
+    "CFG_DEST",
+    "RNG_SEED",
+    "LOG_DEST",
+    "LOG_PERIOD",
+    "DIST_BACKEND",
+    "HOST",
+    "PORT",
+    "PORT_RANGE",
+    "DOWNLOAD_CACHE",
+    "RESNET",
+    "EN",
+    "VIT",
+];
+
+/// A pycls config read into this crate's types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PyclsConfig {
+    /// The model as an AnyNet spec (RegNets already generated and adjusted).
+    pub spec: AnyNetSpec,
+    /// The RegNet parameters when `MODEL.TYPE` is `regnet`.
+    pub regnet: Option<RegNetParams>,
+    /// `TRAIN.IM_SIZE` (pycls default 224): the resolution pycls counts complexity at.
+    pub im_size: u32,
+}
+
+/// Reads a pycls YAML config file.
+pub fn load_pycls_config(path: &Path) -> Result<PyclsConfig, SpecError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SpecError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    parse_pycls_config(&text)
+}
+
+/// Parses a pycls YAML config (text). Also accepts the same structure as JSON.
+///
+/// ```
+/// let cfg = regnet_anynet::parse_pycls_config(
+///     "MODEL:\n  TYPE: regnet\n  NUM_CLASSES: 1000\nREGNET:\n  DEPTH: 13\n  W0: 24\n  WA: 36.44\n  WM: 2.49\n  GROUP_W: 8\n",
+/// ).unwrap();
+/// assert_eq!(cfg.spec.widths(), vec![24, 56, 152, 368]);
+/// ```
+pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
+    let root: Value = serde_yaml_ng::from_str(text).map_err(|e| SpecError::Yaml(e.to_string()))?;
+    let root = match root {
+        Value::Mapping(m) => m,
+        Value::Null => Mapping::new(),
+        other => {
+            return Err(SpecError::BadValue {
+                key: "<root>".into(),
+                problem: "must be a mapping of sections".into(),
+                value: short(&other),
+            });
+        }
+    };
+    let mut model = None;
+    let mut anynet = None;
+    let mut regnet = None;
+    let mut im_size = 224;
+    for (k, v) in &root {
+        let name = key_name(k, "")?;
+        match name.as_str() {
+            "MODEL" => model = Some(section(v, "MODEL")?),
+            "ANYNET" => anynet = Some(section(v, "ANYNET")?),
+            "REGNET" => regnet = Some(section(v, "REGNET")?),
+            "TRAIN" => {
+                for (tk, tv) in &section(v, "TRAIN")? {
+                    if key_name(tk, "TRAIN.")? == "IM_SIZE" {
+                        im_size = get_u32("TRAIN.IM_SIZE", tv)?;
+                    }
+                }
+            }
+            s if IGNORED_SECTIONS.contains(&s) => {}
+            _ => return Err(SpecError::UnknownKey { key: name }),
+        }
+    }
+    let mut model_type = String::new();
+    let mut num_classes = 10; // pycls's default
+    for (k, v) in model.iter().flatten() {
+        let key = key_name(k, "MODEL.")?;
+        let full = format!("MODEL.{key}");
+        match key.as_str() {
+            "TYPE" => model_type = get_str(&full, v)?,
+            "NUM_CLASSES" => num_classes = get_u32(&full, v)?,
+            "ACTIVATION_FUN" => {
+                let a = get_str(&full, v)?;
+                if a != "relu" {
+                    return Err(unsupported(&full, &a));
+                }
+            }
+            "SCALING_TYPE" => {
+                let s = get_str(&full, v)?;
+                if !s.is_empty() {
+                    return Err(unsupported(&full, &s));
+                }
+            }
+            "SCALING_FACTOR" => {
+                let f = get_f64(&full, v)?;
+                if f != 1.0 {
+                    return Err(unsupported(&full, &f.to_string()));
+                }
+            }
+            "DEPTH" | "LOSS_FUN" | "ACTIVATION_INPLACE" => {}
+            _ => return Err(SpecError::UnknownKey { key: full }),
+        }
+    }
+    match model_type.as_str() {
+        "anynet" => {
+            let spec = anynet_spec(anynet.unwrap_or_default(), num_classes)?;
+            Ok(PyclsConfig {
+                spec,
+                regnet: None,
+                im_size,
+            })
+        }
+        "regnet" => {
+            let p = regnet_params(regnet.unwrap_or_default(), num_classes)?;
+            Ok(PyclsConfig {
+                spec: p.to_spec()?,
+                regnet: Some(p),
+                im_size,
+            })
+        }
+        other => Err(SpecError::BadValue {
+            key: "MODEL.TYPE".into(),
+            problem: "must be anynet or regnet".into(),
+            value: format!("{other:?}"),
+        }),
+    }
+}
+
+fn regnet_params(m: Mapping, num_classes: u32) -> Result<RegNetParams, SpecError> {
+    // pycls defaults for the REGNET section.
+    let mut p = RegNetParams {
+        d: 10,
+        w0: 32,
+        wa: 5.0,
+        wm: 2.5,
+        g: 16,
+        bot_mul: 1.0,
+        se_r: None,
+        stride: 2,
+        stem: StemType::SimpleStemIn,
+        stem_w: 32,
+        block: BlockType::ResBottleneck,
+        head_w: 0,
+        num_classes,
+        in_channels: 3,
+        q: 8,
+    };
+    let (mut se_on, mut se_r) = (false, 0.25);
+    for (k, v) in &m {
+        let key = key_name(k, "REGNET.")?;
+        let full = format!("REGNET.{key}");
+        match key.as_str() {
+            "STEM_TYPE" => p.stem = get_stem(&full, v)?,
+            "STEM_W" => p.stem_w = get_u32(&full, v)?,
+            "BLOCK_TYPE" => p.block = get_block(&full, v)?,
+            "DEPTH" => p.d = get_u32(&full, v)?,
+            "W0" => p.w0 = get_u32(&full, v)?,
+            "WA" => p.wa = get_f64(&full, v)?,
+            "WM" => p.wm = get_f64(&full, v)?,
+            "GROUP_W" => p.g = get_u32(&full, v)?,
+            "BOT_MUL" => p.bot_mul = get_f64(&full, v)?,
+            "STRIDE" => p.stride = get_u32(&full, v)?,
+            "SE_ON" => se_on = get_bool(&full, v)?,
+            "SE_R" => se_r = get_f64(&full, v)?,
+            "HEAD_W" => p.head_w = get_u32(&full, v)?,
+            _ => return Err(SpecError::UnknownKey { key: full }),
+        }
+    }
+    p.se_r = se_on.then_some(se_r);
+    Ok(p)
+}
+
+fn anynet_spec(m: Mapping, num_classes: u32) -> Result<AnyNetSpec, SpecError> {
+    let (mut stem, mut stem_w, mut block) = (StemType::SimpleStemIn, 32, BlockType::ResBottleneck);
+    let (mut ds, mut ws, mut ss, mut bs, mut gs) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut head_w, mut se_on, mut se_r) = (0, false, 0.25);
+    for (k, v) in &m {
+        let key = key_name(k, "ANYNET.")?;
+        let full = format!("ANYNET.{key}");
+        match key.as_str() {
+            "STEM_TYPE" => stem = get_stem(&full, v)?,
+            "STEM_W" => stem_w = get_u32(&full, v)?,
+            "BLOCK_TYPE" => block = get_block(&full, v)?,
+            "DEPTHS" => ds = get_list(&full, v, get_u32)?,
+            "WIDTHS" => ws = get_list(&full, v, get_u32)?,
+            "STRIDES" => ss = get_list(&full, v, get_u32)?,
+            "BOT_MULS" => bs = get_list(&full, v, get_f64)?,
+            "GROUP_WS" => gs = get_list(&full, v, get_u32)?,
+            "HEAD_W" => head_w = get_u32(&full, v)?,
+            "SE_ON" => se_on = get_bool(&full, v)?,
+            "SE_R" => se_r = get_f64(&full, v)?,
+            _ => return Err(SpecError::UnknownKey { key: full }),
+        }
+    }
+    let n = ds.len();
+    let check = |key: &'static str, len: usize, optional: bool| {
+        if len == n || (optional && len == 0) {
+            Ok(())
+        } else {
+            Err(SpecError::LengthMismatch {
+                key,
+                len,
+                depths: n,
+            })
+        }
+    };
+    check("WIDTHS", ws.len(), false)?;
+    check("STRIDES", ss.len(), false)?;
+    // pycls passes None when BOT_MULS / GROUP_WS are empty; only basic and vanilla blocks can use that.
+    check("BOT_MULS", bs.len(), !block.is_bottleneck())?;
+    check("GROUP_WS", gs.len(), !block.is_bottleneck())?;
+    let stages = (0..n)
+        .map(|i| StageSpec {
+            d: ds[i],
+            w: ws[i],
+            stride: ss[i],
+            bot_mul: bs.get(i).copied().unwrap_or(1.0),
+            g: gs.get(i).copied().unwrap_or(1),
+        })
+        .collect();
+    let spec = AnyNetSpec {
+        stem,
+        stem_w,
+        block,
+        stages,
+        se_r: se_on.then_some(se_r),
+        head_w,
+        num_classes,
+        in_channels: 3,
+    };
+    spec.validate()?;
+    Ok(spec)
+}
+
+fn short(v: &Value) -> String {
+    let s = serde_yaml_ng::to_string(v).unwrap_or_default();
+    let s = s.trim();
+    if s.len() > 60 {
+        format!("{}…", &s[..s.floor_char_boundary(60)])
+    } else {
+        s.to_string()
+    }
+}
+
+fn unsupported(key: &str, value: &str) -> SpecError {
+    SpecError::BadValue {
+        key: key.into(),
+        problem: "is not supported by regnet-space".into(),
+        value: value.into(),
+    }
+}
+
+fn bad(key: &str, problem: &str, v: &Value) -> SpecError {
+    SpecError::BadValue {
+        key: key.into(),
+        problem: problem.into(),
+        value: short(v),
+    }
+}
+
+fn key_name(k: &Value, prefix: &str) -> Result<String, SpecError> {
+    match k {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(bad(&format!("{prefix}<key>"), "must be a string", other)),
+    }
+}
+
+fn section(v: &Value, key: &str) -> Result<Mapping, SpecError> {
+    match v {
+        Value::Mapping(m) => Ok(m.clone()),
+        Value::Null => Ok(Mapping::new()),
+        other => Err(bad(key, "must be a mapping", other)),
+    }
+}
+
+fn get_u32(key: &str, v: &Value) -> Result<u32, SpecError> {
+    v.as_u64()
+        .and_then(|x| u32::try_from(x).ok())
+        .ok_or_else(|| bad(key, "must be a non-negative integer", v))
+}
+
+fn get_f64(key: &str, v: &Value) -> Result<f64, SpecError> {
+    v.as_f64()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| bad(key, "must be a finite number", v))
+}
+
+fn get_bool(key: &str, v: &Value) -> Result<bool, SpecError> {
+    v.as_bool()
+        .ok_or_else(|| bad(key, "must be true or false", v))
+}
+
+fn get_str(key: &str, v: &Value) -> Result<String, SpecError> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| bad(key, "must be a string", v))
+}
+
+fn get_list<T>(
+    key: &str,
+    v: &Value,
+    item: fn(&str, &Value) -> Result<T, SpecError>,
+) -> Result<Vec<T>, SpecError> {
+    let seq = v
+        .as_sequence()
+        .ok_or_else(|| bad(key, "must be a list", v))?;
+    seq.iter()
+        .enumerate()
+        .map(|(i, x)| item(&format!("{key}[{i}]"), x))
+        .collect()
+}
+
+fn get_stem(key: &str, v: &Value) -> Result<StemType, SpecError> {
+    let s = get_str(key, v)?;
+    StemType::from_name(&s).ok_or_else(|| SpecError::BadValue {
+        key: key.into(),
+        problem: "must be simple_stem_in, res_stem_cifar or res_stem_in".into(),
+        value: s,
+    })
+}
+
+fn get_block(key: &str, v: &Value) -> Result<BlockType, SpecError> {
+    let s = get_str(key, v)?;
+    BlockType::from_name(&s).ok_or_else(|| SpecError::BadValue {
+        key: key.into(),
+        problem: "must be res_bottleneck_block, res_basic_block, vanilla_block or res_bottleneck_linear_block".into(),
+        value: s,
+    })
+}

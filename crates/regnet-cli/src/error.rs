@@ -1,0 +1,30 @@
+//! The CLI's error type: every failure is one line naming the problem.
+
+use thiserror::Error;
+
+/// A failure of a `regnet` subcommand.
+#[derive(Debug, Error)]
+pub enum CliError {
+    /// A spec, config or model name was rejected.
+    #[error(transparent)]
+    Spec(#[from] regnet_anynet::SpecError),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A command-line value is invalid.
+    #[error("--{flag}: {message}")]
+    Flag {
+        /// The flag without dashes.
+        flag: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// JSON output failed.
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+}

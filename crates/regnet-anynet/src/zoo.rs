@@ -128,15 +128,16 @@ pub fn models() -> Vec<ZooModel> {
     regnets.chain(resnets).collect()
 }
 
-/// Lower-cases and drops `-`, `_`, `.` and spaces, so `regnetx_1.6gf` matches `RegNetX-1.6GF`.
+/// Lower-cases and drops `-`, `_` and spaces, so `regnetx_1.6gf` matches `RegNetX-1.6GF` (the `.` is
+/// kept: `1.6GF` and `16GF` are different models).
 fn normalize(name: &str) -> String {
     name.chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
         .flat_map(char::to_lowercase)
         .collect()
 }
 
-/// Looks a zoo model up by name, case-insensitively, ignoring `-`, `_`, `.`; also accepts pycls's
+/// Looks a zoo model up by name, case-insensitively, ignoring `-`, `_` and spaces; also accepts pycls's
 /// baseline names (`R-50-1x64d`, `X-50-32x4d`, …).
 pub fn find(name: &str) -> Result<ZooModel, SpecError> {
     let n = normalize(name);

@@ -113,7 +113,8 @@ impl QuantizedLinear {
         let w = f64::from(self.w0) * self.wm.powf(k);
         let q = f64::from(self.q);
         let wq = (w / q).round_ties_even() * q;
-        if !(wq <= MAX_WIDTH as f64) || !(k <= f64::from(u32::MAX)) {
+        let in_range = wq.is_finite() && wq <= MAX_WIDTH as f64 && k <= f64::from(u32::MAX);
+        if !in_range {
             return Err(QuantizedError::WidthTooLarge {
                 block: j as usize,
                 width: w.floor(),

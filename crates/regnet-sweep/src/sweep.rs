@@ -1,0 +1,261 @@
+//! The sweep directory and the training loop over one shard of the population.
+
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::{JsonlWriter, PopulationEntry, ResultRecord, SweepError, TrainOutcome, read_jsonl};
+
+/// A slice of the population: models with `id % n == k` (0-based k, as SLURM's `--array=0-(N-1)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This worker's index, 0 ≤ k < n.
+    pub k: usize,
+    /// Number of workers.
+    pub n: usize,
+}
+
+impl Shard {
+    /// The whole population (one worker).
+    pub const ALL: Shard = Shard { k: 0, n: 1 };
+
+    /// Whether model `id` belongs to this shard.
+    pub fn contains(&self, id: usize) -> bool {
+        id % self.n == self.k
+    }
+
+    /// The results file of this shard: `results.jsonl` for the whole population, else `results-K.jsonl`.
+    pub fn results_file(&self) -> String {
+        if self.n == 1 {
+            "results.jsonl".into()
+        } else {
+            format!("results-{}.jsonl", self.k)
+        }
+    }
+}
+
+impl FromStr for Shard {
+    type Err = SweepError;
+    /// Parses `K/N`.
+    fn from_str(s: &str) -> Result<Self, SweepError> {
+        let bad = || SweepError::BadShard(s.to_string());
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let k: usize = k.trim().parse().map_err(|_| bad())?;
+        let n: usize = n.trim().parse().map_err(|_| bad())?;
+        if n == 0 || k >= n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+/// What [`Sweep::run`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunReport {
+    /// Models trained in this run.
+    pub trained: usize,
+    /// Models of the shard skipped because a result already existed.
+    pub skipped: usize,
+    /// Models of this run that diverged.
+    pub diverged: usize,
+    /// Whether a torn last line (an interrupted write) was found and repaired.
+    pub repaired_torn_line: bool,
+}
+
+/// A sweep directory with its population.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    dir: PathBuf,
+    population: Vec<PopulationEntry>,
+}
+
+const POPULATION: &str = "population.jsonl";
+
+impl Sweep {
+    /// Creates the directory and writes `population.jsonl` atomically (temp file, fsync, rename). If the
+    /// file already exists it must hold exactly this population (a resumed or parallel worker).
+    pub fn create(dir: &Path, population: &[PopulationEntry]) -> Result<Self, SweepError> {
+        for (index, e) in population.iter().enumerate() {
+            if e.id != index {
+                return Err(SweepError::BadId { index, id: e.id });
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| SweepError::io(dir, e))?;
+        let path = dir.join(POPULATION);
+        if path.exists() {
+            let existing = Self::open(dir)?;
+            if existing.population != population {
+                return Err(SweepError::PopulationMismatch {
+                    path: path.display().to_string(),
+                    existing: existing.population.len(),
+                    requested: population.len(),
+                });
+            }
+            return Ok(existing);
+        }
+        let tmp = dir.join(format!(".{POPULATION}.{}.tmp", std::process::id()));
+        {
+            let mut w = JsonlWriter::open_append(&tmp)?;
+            for e in population {
+                w.append(e)?;
+            }
+        }
+        std::fs::rename(&tmp, &path).map_err(|e| SweepError::io(&path, e))?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            population: population.to_vec(),
+        })
+    }
+
+    /// Opens an existing sweep directory.
+    pub fn open(dir: &Path) -> Result<Self, SweepError> {
+        let path = dir.join(POPULATION);
+        if !path.exists() {
+            return Err(SweepError::io(
+                &path,
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no population in this directory",
+                ),
+            ));
+        }
+        let (population, _) = read_jsonl::<PopulationEntry>(&path)?;
+        for (index, e) in population.iter().enumerate() {
+            if e.id != index {
+                return Err(SweepError::BadId { index, id: e.id });
+            }
+        }
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            population,
+        })
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The population.
+    pub fn population(&self) -> &[PopulationEntry] {
+        &self.population
+    }
+
+    /// Finished results of a shard (a torn last line is ignored).
+    pub fn results(&self, shard: Shard) -> Result<Vec<ResultRecord>, SweepError> {
+        let path = self.dir.join(shard.results_file());
+        let (records, _) = read_jsonl::<ResultRecord>(&path)?;
+        for (i, r) in records.iter().enumerate() {
+            if r.id >= self.population.len() {
+                return Err(SweepError::UnknownModel {
+                    path: path.display().to_string(),
+                    line: i + 1,
+                    id: r.id,
+                    n: self.population.len(),
+                });
+            }
+        }
+        Ok(records)
+    }
+
+    /// Trains every model of `shard` that has no result yet, appending one record per finished model.
+    ///
+    /// Without `resume`, a shard that already has results is an error (nothing is overwritten). With
+    /// `resume`, finished models are skipped and the model that was in flight is trained again. A trainer
+    /// error stops the run; every result finished before it stays on disk. Progress is a bar on a
+    /// terminal and one plain line per model otherwise.
+    pub fn run<E: Display>(
+        &self,
+        shard: Shard,
+        resume: bool,
+        mut trainer: impl FnMut(&PopulationEntry) -> Result<TrainOutcome, E>,
+    ) -> Result<RunReport, SweepError> {
+        let path = self.dir.join(shard.results_file());
+        let (_, torn) = read_jsonl::<serde_json::Value>(&path)?;
+        let done = self.results(shard)?;
+        if !resume && !done.is_empty() {
+            return Err(SweepError::Io {
+                path: path.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    format!(
+                        "already holds {} results; pass --resume to continue",
+                        done.len()
+                    ),
+                ),
+            });
+        }
+        let finished: std::collections::HashSet<usize> = done.iter().map(|r| r.id).collect();
+        let todo: Vec<&PopulationEntry> = self
+            .population
+            .iter()
+            .filter(|e| shard.contains(e.id) && !finished.contains(&e.id))
+            .collect();
+        let mut report = RunReport {
+            skipped: self
+                .population
+                .iter()
+                .filter(|e| shard.contains(e.id) && finished.contains(&e.id))
+                .count(),
+            repaired_torn_line: torn,
+            ..RunReport::default()
+        };
+        let mut writer = JsonlWriter::open_append(&path)?;
+        let tty = std::io::stderr().is_terminal();
+        let bar = if tty {
+            let b = ProgressBar::new(todo.len() as u64);
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {pos}/{len} models  {elapsed_precise} (eta {eta})  {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            b.set_prefix(format!("shard {}/{}", shard.k, shard.n));
+            Some(b)
+        } else {
+            None
+        };
+        let total = todo.len();
+        for (i, entry) in todo.into_iter().enumerate() {
+            let t0 = Instant::now();
+            let outcome = trainer(entry).map_err(|e| SweepError::Trainer {
+                id: entry.id,
+                message: e.to_string(),
+            })?;
+            let record = ResultRecord::new(entry, outcome);
+            writer.append(&record)?;
+            report.trained += 1;
+            report.diverged += usize::from(record.outcome.diverged);
+            let msg = match record.error {
+                Some(e) if !record.outcome.diverged => format!("model {} error {e:.2}%", entry.id),
+                _ => format!("model {} diverged", entry.id),
+            };
+            match &bar {
+                Some(b) => {
+                    b.set_message(msg);
+                    b.inc(1);
+                }
+                None => {
+                    let mut err = std::io::stderr().lock();
+                    // Progress output is best effort: a closed stderr must not lose results.
+                    let _ = writeln!(
+                        err,
+                        "[{}/{}] {msg} ({:.1} s)",
+                        i + 1,
+                        total,
+                        t0.elapsed().as_secs_f64()
+                    );
+                }
+            }
+        }
+        if let Some(b) = bar {
+            b.finish();
+        }
+        Ok(report)
+    }
+}

@@ -26,6 +26,7 @@ mod error;
 pub mod plan;
 mod pycls;
 mod regnet;
+pub mod space;
 mod spec;
 pub mod zoo;
 
@@ -34,4 +35,5 @@ pub use error::SpecError;
 pub use plan::{BlockPlan, HeadPlan, ModelPlan, Op, StemPlan};
 pub use pycls::{PyclsConfig, load_pycls_config, parse_pycls_config};
 pub use regnet::RegNetParams;
+pub use space::{Constraints, DesignSpace, SampleError, SampleRecord, Sampler, Window};
 pub use spec::{AnyNetSpec, BlockType, StageSpec, StemType};

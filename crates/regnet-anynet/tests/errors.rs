@@ -20,7 +20,9 @@ fn spec(stages: Vec<StageSpec>) -> AnyNetSpec {
 #[test]
 fn group_count_that_does_not_divide_is_rejected() {
     // w_b = 440, g = 48 → 9 groups, 440 % 9 ≠ 0.
-    let e = spec(vec![StageSpec::new(1, 440, 48)]).validate().unwrap_err();
+    let e = spec(vec![StageSpec::new(1, 440, 48)])
+        .validate()
+        .unwrap_err();
     assert_eq!(
         e,
         SpecError::GroupsDoNotDivide {
@@ -45,13 +47,42 @@ fn group_width_not_dividing_but_group_count_dividing_is_valid() {
 #[test]
 fn zero_depth_width_and_too_large_group_are_rejected() {
     let e = spec(vec![StageSpec::new(0, 64, 8)]).validate().unwrap_err();
-    assert!(matches!(e, SpecError::InvalidStage { stage: 1, field: "d", .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            SpecError::InvalidStage {
+                stage: 1,
+                field: "d",
+                ..
+            }
+        ),
+        "{e}"
+    );
     let e = spec(vec![StageSpec::new(1, 64, 8), StageSpec::new(2, 0, 8)])
         .validate()
         .unwrap_err();
-    assert!(matches!(e, SpecError::InvalidStage { stage: 2, field: "w", .. }), "{e}");
-    let e = spec(vec![StageSpec::new(1, 64, 128)]).validate().unwrap_err();
-    assert_eq!(e, SpecError::GroupWidthTooLarge { stage: 1, w_b: 64, g: 128 });
+    assert!(
+        matches!(
+            e,
+            SpecError::InvalidStage {
+                stage: 2,
+                field: "w",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = spec(vec![StageSpec::new(1, 64, 128)])
+        .validate()
+        .unwrap_err();
+    assert_eq!(
+        e,
+        SpecError::GroupWidthTooLarge {
+            stage: 1,
+            w_b: 64,
+            g: 128
+        }
+    );
     assert_eq!(spec(vec![]).validate().unwrap_err(), SpecError::NoStages);
 }
 
@@ -60,38 +91,71 @@ fn se_on_basic_block_is_rejected() {
     let mut s = spec(vec![StageSpec::new(1, 64, 8)]);
     s.block = BlockType::ResBasic;
     s.se_r = Some(0.25);
-    assert!(matches!(s.validate(), Err(SpecError::SeNotSupported { .. })));
+    assert!(matches!(
+        s.validate(),
+        Err(SpecError::SeNotSupported { .. })
+    ));
 }
 
 #[test]
 fn invalid_regnet_parameters_name_the_parameter() {
-    let e = RegNetParams::regnetx(13, 20, 36.44, 2.49, 8).to_spec().unwrap_err();
-    assert!(e.to_string().contains("w0") && e.to_string().contains("20"), "{e}");
-    let e = RegNetParams::regnetx(13, 24, 36.44, 0.9, 8).to_spec().unwrap_err();
-    assert!(e.to_string().contains("wm") && e.to_string().contains("0.9"), "{e}");
-    let e = RegNetParams::regnetx(13, 24, 36.44, 2.49, 0).to_spec().unwrap_err();
+    let e = RegNetParams::regnetx(13, 20, 36.44, 2.49, 8)
+        .to_spec()
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("w0") && e.to_string().contains("20"),
+        "{e}"
+    );
+    let e = RegNetParams::regnetx(13, 24, 36.44, 0.9, 8)
+        .to_spec()
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("wm") && e.to_string().contains("0.9"),
+        "{e}"
+    );
+    let e = RegNetParams::regnetx(13, 24, 36.44, 2.49, 0)
+        .to_spec()
+        .unwrap_err();
     assert!(e.to_string().contains("group width"), "{e}");
 }
 
 #[test]
 fn resolution_zero_is_an_error_not_a_panic() {
     let s = spec(vec![StageSpec::new(1, 64, 8)]);
-    assert!(matches!(s.complexity(0), Err(SpecError::InvalidResolution { .. })));
+    assert!(matches!(
+        s.complexity(0),
+        Err(SpecError::InvalidResolution { .. })
+    ));
 }
 
 #[test]
 fn pycls_config_errors_name_the_key() {
     let e = parse_pycls_config("MODEL:\n  TYPE: regnet\nREGNET:\n  DEPTHS: 3\n").unwrap_err();
-    assert_eq!(e, SpecError::UnknownKey { key: "REGNET.DEPTHS".into() });
+    assert_eq!(
+        e,
+        SpecError::UnknownKey {
+            key: "REGNET.DEPTHS".into()
+        }
+    );
     let e = parse_pycls_config("MODEL:\n  TYPE: regnet\nFOO: 1\n").unwrap_err();
     assert_eq!(e, SpecError::UnknownKey { key: "FOO".into() });
     let e = parse_pycls_config("MODEL:\n  TYPE: regnet\nREGNET:\n  W0: abc\n").unwrap_err();
-    assert!(e.to_string().contains("REGNET.W0") && e.to_string().contains("abc"), "{e}");
+    assert!(
+        e.to_string().contains("REGNET.W0") && e.to_string().contains("abc"),
+        "{e}"
+    );
     let e = parse_pycls_config(
         "MODEL:\n  TYPE: anynet\nANYNET:\n  DEPTHS: [1, 2]\n  WIDTHS: [32]\n  STRIDES: [2, 2]\n  BOT_MULS: [1, 1]\n  GROUP_WS: [8, 8]\n",
     )
     .unwrap_err();
-    assert_eq!(e, SpecError::LengthMismatch { key: "WIDTHS", len: 1, depths: 2 });
+    assert_eq!(
+        e,
+        SpecError::LengthMismatch {
+            key: "WIDTHS",
+            len: 1,
+            depths: 2
+        }
+    );
     let e = parse_pycls_config("MODEL:\n  TYPE: resnet\n").unwrap_err();
     assert!(e.to_string().contains("MODEL.TYPE"), "{e}");
     let e = parse_pycls_config("MODEL: [").unwrap_err();
@@ -111,7 +175,15 @@ fn pycls_config_defaults_and_ignored_sections() {
     assert_eq!(cfg.im_size, 160);
     let p = cfg.regnet.unwrap();
     assert_eq!((p.d, p.w0, p.wa, p.wm, p.g), (10, 32, 5.0, 2.5, 16));
-    assert_eq!(cfg.spec, RegNetParams { num_classes: 10, ..p }.to_spec().unwrap());
+    assert_eq!(
+        cfg.spec,
+        RegNetParams {
+            num_classes: 10,
+            ..p
+        }
+        .to_spec()
+        .unwrap()
+    );
 }
 
 #[test]

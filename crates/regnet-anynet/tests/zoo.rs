@@ -108,20 +108,33 @@ fn se_width_comes_from_the_block_input() {
     assert_eq!(spec.depths(), vec![1, 3, 6, 6]);
     let first: Vec<u32> = plan.stages.iter().map(|s| s[0].w_se.unwrap()).collect();
     assert_eq!(first, vec![8, 12, 26, 52]);
-    let rest: Vec<u32> = plan.stages[1..].iter().map(|s| s[1].w_se.unwrap()).collect();
+    let rest: Vec<u32> = plan.stages[1..]
+        .iter()
+        .map(|s| s[1].w_se.unwrap())
+        .collect();
     assert_eq!(rest, vec![26, 52, 110]);
     // Stage 1 has one block; a second block would have round(48 · 0.25) = 12.
-    assert!(plan.stages.iter().all(|s| s[1..].iter().all(|b| b.w_se == s[1].w_se)));
+    assert!(
+        plan.stages
+            .iter()
+            .all(|s| s[1..].iter().all(|b| b.w_se == s[1].w_se))
+    );
 }
 
 #[test]
 fn group_width_clamping_in_the_zoo() {
     // RegNetX-8.0GF stage 1: width 80 < group width 120 → group width 80 (one group).
     let s = zoo::model("RegNetX-8.0GF").unwrap();
-    assert_eq!((s.stages[0].w, s.stages[0].g, s.stages[0].groups()), (80, 80, 1));
+    assert_eq!(
+        (s.stages[0].w, s.stages[0].g, s.stages[0].groups()),
+        (80, 80, 1)
+    );
     // RegNetY-32GF stage 1: width 232 = group width → one group.
     let s = zoo::model("RegNetY-32GF").unwrap();
-    assert_eq!((s.stages[0].w, s.stages[0].g, s.stages[0].groups()), (232, 232, 1));
+    assert_eq!(
+        (s.stages[0].w, s.stages[0].g, s.stages[0].groups()),
+        (232, 232, 1)
+    );
 }
 
 #[test]
@@ -153,7 +166,12 @@ fn resolution_changes_follow_the_ceil_rule() {
 fn names_are_case_insensitive() {
     assert_eq!(zoo::find("regnetx-16gf").unwrap().name, "RegNetX-16GF");
     assert_eq!(zoo::find("RegNetX-1.6GF").unwrap().name, "RegNetX-1.6GF");
-    for n in ["regnetx-200mf", "REGNETX_200MF", "RegNetX-200MF", "regnetx200mf"] {
+    for n in [
+        "regnetx-200mf",
+        "REGNETX_200MF",
+        "RegNetX-200MF",
+        "regnetx200mf",
+    ] {
         assert_eq!(zoo::find(n).unwrap().name, "RegNetX-200MF");
     }
     assert_eq!(zoo::find("regnety_1.6gf").unwrap().name, "RegNetY-1.6GF");

@@ -9,7 +9,10 @@ use clap::{Parser, Subcommand};
 
 mod complexity;
 mod error;
+mod fit;
 mod model;
+mod sample;
+mod spaces;
 mod zoo;
 
 pub use error::CliError;
@@ -28,13 +31,23 @@ enum Command {
     Zoo(zoo::Args),
     /// Exact flops (multiply-adds), params and activations of a model.
     Complexity(complexity::Args),
+    /// Seeded samples of a design space inside flops/params/acts windows (JSON lines).
+    Sample(sample::Args),
+    /// Quantized linear fit (w0, wa, wm) and e_fit of per-block widths.
+    Fit(fit::Args),
+    /// The design spaces with their dimensions, exact sizes and ranges.
+    Spaces(spaces::Args),
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Zoo(a) => zoo::run(a),
         Command::Complexity(a) => complexity::run(a),
+        Command::Sample(a) => sample::run(a),
+        Command::Fit(a) => fit::run(a),
+        Command::Spaces(a) => spaces::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -42,5 +55,15 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, which turns `regnet … | head` into a "failed printing to stdout" panic; restore
+/// the default so the process ends quietly like other command-line tools.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; only resets a signal disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

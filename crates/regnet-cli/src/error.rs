@@ -24,6 +24,12 @@ pub enum CliError {
         /// What is wrong.
         message: String,
     },
+    /// The statistics failed (unreadable results, bad parameter, …).
+    #[error(transparent)]
+    Stats(#[from] regnet_stats::StatsError),
+    /// A sweep directory is unusable.
+    #[error(transparent)]
+    Sweep(#[from] regnet_sweep::SweepError),
     /// JSON output failed.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),

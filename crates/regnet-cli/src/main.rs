@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod analyze;
+mod collect;
 mod complexity;
 mod error;
 mod fit;
@@ -37,6 +39,10 @@ enum Command {
     Fit(fit::Args),
     /// The design spaces with their dimensions, exact sizes and ranges.
     Spaces(spaces::Args),
+    /// EDFs, bootstrap ranges, KS tests, plots and report.html of sweep results.
+    Analyze(analyze::Args),
+    /// Merge the shard results of a sweep directory; report missing and duplicate models.
+    Collect(collect::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +54,8 @@ fn main() -> ExitCode {
         Command::Sample(a) => sample::run(a),
         Command::Fit(a) => fit::run(a),
         Command::Spaces(a) => spaces::run(a),
+        Command::Analyze(a) => analyze::run(a),
+        Command::Collect(a) => collect::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

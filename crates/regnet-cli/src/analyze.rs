@@ -1,0 +1,79 @@
+//! `regnet analyze`: EDFs, bootstrap ranges, KS comparisons, plots and report of sweep results.
+
+use std::path::PathBuf;
+
+use clap::Args as ClapArgs;
+use regnet_stats::{AnalyzeOptions, BootstrapOptions, analyze};
+
+use crate::CliError;
+
+/// Arguments of `regnet analyze`.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// Results files (JSONL), one population each, named by their `space` field or file stem.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output folder for the SVG plots, report.html and summary.json.
+    #[arg(long)]
+    out: PathBuf,
+    /// Parameters to bootstrap and plot, comma separated (e.g. d,w4,g,b); default: those all records have.
+    #[arg(long, value_delimiter = ',')]
+    params: Option<Vec<String>>,
+    /// Name of the error field.
+    #[arg(long, default_value = "error")]
+    metric: String,
+    /// Bootstrap resamples (paper 10^4; pycls 2500).
+    #[arg(long, default_value_t = 10_000)]
+    resamples: usize,
+    /// Bootstrap seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Fail on the first malformed line instead of reporting it.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Runs the subcommand.
+pub fn run(a: Args) -> Result<(), CliError> {
+    let mut opts = AnalyzeOptions::new(a.inputs, &a.out);
+    opts.params = a.params;
+    opts.metric = a.metric;
+    opts.strict = a.strict;
+    opts.bootstrap = BootstrapOptions {
+        resamples: a.resamples,
+        seed: a.seed,
+        ..BootstrapOptions::default()
+    };
+    let summary = analyze(&opts)?;
+    println!(
+        "{:<24} {:>5} {:>9} {:>9}",
+        "space", "n", "min err", "mean err"
+    );
+    for s in &summary.spaces {
+        println!(
+            "{:<24} {:>5} {:>9.2} {:>9.2}",
+            s.name, s.n, s.min_error, s.mean_error
+        );
+        for (p, r) in &s.bootstrap {
+            println!(
+                "    {p:<10} best {:>10.3}  95% range [{:.3}, {:.3}]",
+                r.best, r.low, r.high
+            );
+        }
+        if !s.non_finite_lines.is_empty() {
+            println!("    non-finite error on lines {:?}", s.non_finite_lines);
+        }
+        for m in &s.malformed_lines {
+            println!("    skipped {m:?}");
+        }
+    }
+    for k in &summary.ks {
+        let p = k.p_value.map_or("n/a".to_string(), |p| format!("{p:.3e}"));
+        println!("KS {} vs {}: D = {:.4}, p = {p}", k.a, k.b, k.statistic);
+    }
+    println!(
+        "wrote {} (report.html, summary.json, plots)",
+        a.out.display()
+    );
+    Ok(())
+}

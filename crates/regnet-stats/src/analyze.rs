@@ -1,0 +1,452 @@
+//! The analysis behind `regnet analyze RESULTS.jsonl [MORE.jsonl …] --out DIR [--params d,w4,g,b] [--metric error]`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use crate::bootstrap::{BootstrapOptions, BootstrapRange, MeanDifference};
+use crate::compare::{compare, trend};
+use crate::error::{Result, StatsError};
+use crate::plot::{
+    EdfCurve, Figure, ScatterPanel, WidthSeries, edf_svg, report_html, scatter_svg, trend_svg,
+    widths_svg,
+};
+use crate::population::{Population, Record, read_jsonl};
+
+/// Options of [`analyze()`]; the CLI maps its arguments onto these.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyzeOptions {
+    /// Results files, one population each (JSONL, see [`crate::population`] for the record format).
+    pub inputs: Vec<PathBuf>,
+    /// Output folder (created if missing) for the SVG plots, `report.html` and `summary.json`.
+    pub out_dir: PathBuf,
+    /// Parameters to bootstrap and plot (`--params d,w4,g,b`); `None` takes those of [`DEFAULT_PARAMS`] that
+    /// all records of all inputs have (or, if none, every parameter they all have).
+    pub params: Option<Vec<String>>,
+    /// Name of the error field (`--metric`, default `"error"`).
+    pub metric: String,
+    /// Bootstrap settings (default: the paper's B = 10^4, 25 %, 95 %, seed 0).
+    pub bootstrap: BootstrapOptions,
+    /// Fail on the first skipped line instead of reporting it.
+    pub strict: bool,
+    /// How many best and worst models the per-block width plots show.
+    pub width_models: usize,
+}
+
+impl AnalyzeOptions {
+    /// Options with the defaults for the given inputs and output folder.
+    pub fn new(inputs: Vec<PathBuf>, out_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            inputs,
+            out_dir: out_dir.into(),
+            params: None,
+            metric: "error".into(),
+            bootstrap: BootstrapOptions::default(),
+            strict: false,
+            width_models: 2,
+        }
+    }
+}
+
+/// A skipped line of a results file.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SkippedLine {
+    /// One-based line number.
+    pub line: usize,
+    /// Why it was skipped.
+    pub message: String,
+}
+
+/// The statistics of one space in `summary.json`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SpaceSummary {
+    /// Name of the space (its `space` field or the file stem).
+    pub name: String,
+    /// The file it was read from.
+    pub source: String,
+    /// Number of models used.
+    pub n: usize,
+    /// Minimum error.
+    pub min_error: f64,
+    /// Mean error.
+    pub mean_error: f64,
+    /// Bootstrap range of the best models per parameter (RegNet paper footnote 4).
+    pub bootstrap: BTreeMap<String, BootstrapRange>,
+    /// Lines left out because the metric was NaN, infinite or null.
+    pub non_finite_lines: Vec<usize>,
+    /// Lines left out as malformed (bad JSON, missing metric, wrong type), with the reason.
+    pub malformed_lines: Vec<SkippedLine>,
+}
+
+/// One pairwise comparison in `summary.json`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct KsSummary {
+    /// First space.
+    pub a: String,
+    /// Second space.
+    pub b: String,
+    /// KS statistic D = sup |F_a − F_b|.
+    pub statistic: f64,
+    /// Asymptotic p-value as scipy's `ks_2samp(method="asymp")`; `null` where undefined (1 vs 1 model).
+    pub p_value: Option<f64>,
+    /// mean error of `a` − mean error of `b` with its bootstrap range.
+    pub mean_difference: MeanDifference,
+}
+
+/// What [`analyze()`] computed; written as `summary.json`.
+///
+/// The required shape is `{"spaces":[{"name","n","min_error","mean_error","bootstrap":{"<param>":{"low","best","high"}}}],
+/// "ks":[{"a","b","statistic","p_value"}]}`; the other fields are additions.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AnalyzeSummary {
+    /// The error field.
+    pub metric: String,
+    /// The parameters bootstrapped, in order.
+    pub params: Vec<String>,
+    /// Bootstrap settings used.
+    pub bootstrap_options: BootstrapOptions,
+    /// One entry per input, in input order.
+    pub spaces: Vec<SpaceSummary>,
+    /// One entry per pair (i < j) of inputs, in input order.
+    pub ks: Vec<KsSummary>,
+    /// Files written to the output folder.
+    pub files: Vec<String>,
+}
+
+/// Reads every input, computes EDFs, bootstrap ranges, trends and pairwise KS comparisons, and writes
+/// `edf.svg`, `scatter_<param>.svg`, `trend_<param>.svg`, `widths_<space>.svg` (for records with `ws` and
+/// `ds` arrays), `report.html` and `summary.json` into `options.out_dir`.
+///
+/// Width plots: the per-block widths of a record expand `ws[i]` over `ds[i]` blocks; when the record has
+/// `w0` and `wa` the continuous widths u_j = w0 + wa·j (RegNet paper Eq. 2) are drawn as its fitted line.
+pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
+    if options.inputs.is_empty() {
+        return Err(StatsError::InvalidOption {
+            option: "inputs",
+            value: "[]".into(),
+            reason: "at least one results file is needed".into(),
+        });
+    }
+    if options.metric.is_empty() {
+        return Err(StatsError::InvalidOption {
+            option: "metric",
+            value: String::new(),
+            reason: "the metric name is empty".into(),
+        });
+    }
+
+    let mut populations = Vec::with_capacity(options.inputs.len());
+    let mut spaces = Vec::with_capacity(options.inputs.len());
+    let mut used_names = HashSet::new();
+    for path in &options.inputs {
+        let outcome = read_jsonl(path, &options.metric)?;
+        let non_finite_lines = outcome.non_finite_lines();
+        let malformed_lines: Vec<SkippedLine> = outcome
+            .malformed()
+            .map(|e| SkippedLine {
+                line: e.line().unwrap_or(0),
+                message: e.to_string(),
+            })
+            .collect();
+        let source = outcome.path.display().to_string();
+        let mut population = if options.strict {
+            outcome.into_strict()?
+        } else {
+            outcome.population
+        };
+        population.name = unique_name(&population.name, &mut used_names);
+        spaces.push(SpaceSummary {
+            name: population.name.clone(),
+            source,
+            n: 0,
+            min_error: 0.0,
+            mean_error: 0.0,
+            bootstrap: BTreeMap::new(),
+            non_finite_lines,
+            malformed_lines,
+        });
+        populations.push(population);
+    }
+
+    let params = match &options.params {
+        Some(p) => p.clone(),
+        None => default_params(&populations),
+    };
+
+    for (space, population) in spaces.iter_mut().zip(&populations) {
+        let edf = population.edf()?;
+        space.n = edf.n();
+        space.min_error = edf.min();
+        space.mean_error = edf.mean();
+        for param in &params {
+            space.bootstrap.insert(
+                param.clone(),
+                population.bootstrap(param, &options.bootstrap)?,
+            );
+        }
+    }
+
+    let mut ks = Vec::new();
+    for i in 0..populations.len() {
+        for j in i + 1..populations.len() {
+            let c = compare(&populations[i], &populations[j], &options.bootstrap)?;
+            ks.push(KsSummary {
+                a: c.a,
+                b: c.b,
+                statistic: c.ks.statistic,
+                p_value: Some(c.ks.p_value).filter(|p| p.is_finite()),
+                mean_difference: c.mean_difference,
+            });
+        }
+    }
+
+    std::fs::create_dir_all(&options.out_dir).map_err(|e| StatsError::io(&options.out_dir, e))?;
+    let mut files = Vec::new();
+    let mut figures = Vec::new();
+    let write = |name: String, contents: &str, files: &mut Vec<String>| -> Result<()> {
+        let path = options.out_dir.join(&name);
+        std::fs::write(&path, contents).map_err(|e| StatsError::io(&path, e))?;
+        files.push(name);
+        Ok(())
+    };
+
+    let curves: Vec<EdfCurve> = populations
+        .iter()
+        .map(|p| p.edf().map(|e| EdfCurve::from_edf(&p.name, &e)))
+        .collect::<Result<_>>()?;
+    let svg = edf_svg(&curves, &options.metric);
+    write("edf.svg".into(), &svg, &mut files)?;
+    figures.push(Figure {
+        title: "Error EDF".into(),
+        svg,
+        caption: format!(
+            "Empirical distribution of {} per space, F(e) = fraction of models with error below e \
+             (RegNet paper §3.1); legend: name [n|min|mean].",
+            options.metric
+        ),
+    });
+
+    for param in &params {
+        let panels: Vec<ScatterPanel> = populations
+            .iter()
+            .zip(&spaces)
+            .enumerate()
+            .map(|(i, (p, s))| {
+                Ok(ScatterPanel {
+                    title: p.name.clone(),
+                    x_label: param.clone(),
+                    y_label: options.metric.clone(),
+                    x: p.values(param)?,
+                    y: p.errors(),
+                    good: s.bootstrap.get(param).copied(),
+                    color: i,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let svg = scatter_svg(&panels, 4);
+        write(
+            format!("scatter_{}.svg", file_stem(param)),
+            &svg,
+            &mut files,
+        )?;
+        figures.push(Figure {
+            title: format!("{} vs {param}", options.metric),
+            svg,
+            caption: format!(
+                "Each dot is a model; the shaded band is the 95 % bootstrap range of the best models' {param} \
+                 and the black line the most likely best value (RegNet paper Fig. 2, footnote 4)."
+            ),
+        });
+        let points = trend(&populations, param, &options.bootstrap)?;
+        let svg = trend_svg(param, &points);
+        write(format!("trend_{}.svg", file_stem(param)), &svg, &mut files)?;
+        figures.push(Figure {
+            title: format!("Trend of {param} across spaces"),
+            svg,
+            caption: format!(
+                "Light: min–max of {param}; dark: bootstrap good range; black: best value."
+            ),
+        });
+    }
+
+    for p in &populations {
+        if let Some(series) = width_series(p, options.width_models) {
+            let svg = widths_svg(&series, &p.name);
+            write(
+                format!("widths_{}.svg", file_stem(&p.name)),
+                &svg,
+                &mut files,
+            )?;
+            figures.push(Figure {
+                title: format!(
+                    "Per-block widths of the best and worst models of {}",
+                    p.name
+                ),
+                svg,
+                caption:
+                    "Widths on a log2 axis, stage starts dotted, continuous widths u_j = w0 + wa·j \
+                          (RegNet paper Eq. 2) dashed where the records have w0 and wa."
+                        .into(),
+            });
+        }
+    }
+
+    let mut summary = AnalyzeSummary {
+        metric: options.metric.clone(),
+        params,
+        bootstrap_options: options.bootstrap.clone(),
+        spaces,
+        ks,
+        files: Vec::new(),
+    };
+    files.push("report.html".into());
+    files.push("summary.json".into());
+    summary.files = files;
+    let html = report_html(&summary, &figures);
+    let html_path = options.out_dir.join("report.html");
+    std::fs::write(&html_path, html).map_err(|e| StatsError::io(&html_path, e))?;
+    let json_path = options.out_dir.join("summary.json");
+    let json = serde_json::to_string_pretty(&summary)?;
+    std::fs::write(&json_path, json + "\n").map_err(|e| StatsError::io(&json_path, e))?;
+    Ok(summary)
+}
+
+/// The paper's parameters, analyzed by default (in this order) when every record of every input has them:
+/// RegNet d, w0, wa, wm, g, b; per-stage d_i, w_i, g_i, b_i; and the complexities.
+pub const DEFAULT_PARAMS: [&str; 25] = [
+    "d", "w0", "wa", "wm", "g", "b", "d1", "d2", "d3", "d4", "w1", "w2", "w3", "w4", "g1", "g2",
+    "g3", "g4", "b1", "b2", "b3", "b4", "flops", "params", "acts",
+];
+
+/// The parameters of [`DEFAULT_PARAMS`] that every record has; if there are none, every parameter that every
+/// record has except the bookkeeping fields `id`, `index` and `seed`.
+fn default_params(populations: &[Population]) -> Vec<String> {
+    let mut common = populations[0].common_params();
+    for p in &populations[1..] {
+        let theirs = p.common_params();
+        common.retain(|n| theirs.contains(n));
+    }
+    let paper: Vec<String> = DEFAULT_PARAMS
+        .iter()
+        .filter(|n| common.iter().any(|c| c == *n))
+        .map(|n| n.to_string())
+        .collect();
+    if paper.is_empty() {
+        common.retain(|n| !matches!(n.as_str(), "id" | "index" | "seed"));
+        common
+    } else {
+        paper
+    }
+}
+
+/// `name`, or `name (2)`, `name (3)`, … if an earlier input already used it.
+fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
+    let mut candidate = name.to_string();
+    let mut k = 2;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{name} ({k})");
+        k += 1;
+    }
+    candidate
+}
+
+/// A file-name-safe version of a space or parameter name.
+fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Per-block widths (`ws[i]` repeated `ds[i]` times) and stage starts of a record with `ws` and `ds` arrays.
+pub fn block_widths(record: &Record) -> Option<(Vec<f64>, Vec<usize>)> {
+    let ws = record.arrays.get("ws")?;
+    let ds = record.arrays.get("ds")?;
+    if ws.len() != ds.len()
+        || ds
+            .iter()
+            .any(|&d| !(d >= 0.0 && d.fract() == 0.0 && d < 1e6))
+    {
+        return None;
+    }
+    let mut widths = Vec::new();
+    let mut starts = Vec::new();
+    for (&w, &d) in ws.iter().zip(ds) {
+        if !widths.is_empty() && d > 0.0 {
+            starts.push(widths.len());
+        }
+        widths.extend(std::iter::repeat_n(w, d as usize));
+    }
+    (!widths.is_empty()).then_some((widths, starts))
+}
+
+/// The best and worst `k` models of a population as width series, if every record has `ws` and `ds`.
+fn width_series(p: &Population, k: usize) -> Option<Vec<WidthSeries>> {
+    if k == 0 || p.records.iter().any(|r| block_widths(r).is_none()) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..p.len()).collect();
+    order.sort_by(|&a, &b| p.records[a].error.total_cmp(&p.records[b].error));
+    let k = k.min(p.len().div_ceil(2));
+    let best = order
+        .iter()
+        .take(k)
+        .enumerate()
+        .map(|(i, &r)| (format!("best {}", i + 1), r));
+    let worst = order
+        .iter()
+        .rev()
+        .take(k)
+        .enumerate()
+        .map(|(i, &r)| (format!("worst {}", i + 1), r));
+    let mut seen = HashSet::new();
+    let series = best
+        .chain(worst)
+        .filter(|(_, r)| seen.insert(*r))
+        .filter_map(|(label, r)| {
+            let record = &p.records[r];
+            let (widths, stage_starts) = block_widths(record)?;
+            let fit = match (record.param("w0"), record.param("wa")) {
+                (Some(w0), Some(wa)) => {
+                    Some((0..widths.len()).map(|j| w0 + wa * j as f64).collect())
+                }
+                _ => None,
+            };
+            Some(WidthSeries {
+                label: format!("{label}: {:.2}", record.error),
+                widths,
+                stage_starts,
+                fit,
+            })
+        })
+        .collect();
+    Some(series)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_expand_depths() {
+        let r = Record::new(1.0)
+            .with_array("ws", vec![24.0, 56.0, 152.0])
+            .with_array("ds", vec![1.0, 2.0, 3.0]);
+        let (w, s) = block_widths(&r).unwrap();
+        assert_eq!(w, vec![24.0, 56.0, 56.0, 152.0, 152.0, 152.0]);
+        assert_eq!(s, vec![1, 3]);
+        assert!(block_widths(&Record::new(1.0).with_array("ws", vec![1.0])).is_none());
+    }
+
+    #[test]
+    fn names_are_made_unique_and_safe() {
+        let mut used = HashSet::new();
+        assert_eq!(unique_name("A", &mut used), "A");
+        assert_eq!(unique_name("A", &mut used), "A (2)");
+        assert_eq!(file_stem("Any Net/X"), "Any_Net_X");
+    }
+}

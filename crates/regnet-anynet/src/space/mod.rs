@@ -28,12 +28,14 @@
 mod anynet;
 mod count;
 mod draw;
+mod parse;
 mod regnet;
 mod sampler;
 
 pub use anynet::{AnyNetDraw, AnyNetSpace, CompatRule, ORDER_REDRAWS, OrderRule, multichoose};
 pub use count::count_complexity;
 pub use draw::{Dist, ParamRange};
+pub use parse::{parse_count, parse_window};
 pub use regnet::{Fig12Limits, RegNetDraw, RegNetSpace};
 pub use sampler::{
     Constraints, DEFAULT_MAX_TRIES, Draw, RejectCounts, SampleRecord, SampleStats, Sampled,

@@ -1,0 +1,179 @@
+//! Concrete backends, one per cargo feature; library code elsewhere is generic over `B: Backend`.
+//!
+//! | name | cargo feature | inference type | training type |
+//! |---|---|---|---|
+//! | `flex` (default) | `flex` | [`Flex`] | [`FlexAutodiff`] |
+//! | `ndarray` | `ndarray` | [`NdArray`] | [`NdArrayAutodiff`] |
+//! | `cuda` | `cuda` | [`Cuda`] | [`CudaAutodiff`] |
+//! | `wgpu` | `wgpu` | [`Wgpu`] | [`WgpuAutodiff`] |
+//!
+//! A binary picks one with [`BackendKind`] (parsed from `flex|ndarray|cuda|wgpu`), whose
+//! [`BackendKind::ensure_compiled`] says which feature to turn on when a backend is missing.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::BackendError;
+
+#[cfg(feature = "flex")]
+pub use burn::backend::Flex;
+/// flex with automatic differentiation (training on CPU).
+#[cfg(feature = "flex")]
+pub type FlexAutodiff = burn::backend::Autodiff<Flex>;
+
+#[cfg(feature = "ndarray")]
+pub use burn::backend::NdArray;
+/// ndarray with automatic differentiation.
+#[cfg(feature = "ndarray")]
+pub type NdArrayAutodiff = burn::backend::Autodiff<NdArray>;
+
+#[cfg(feature = "cuda")]
+pub use burn::backend::Cuda;
+/// CUDA with automatic differentiation.
+#[cfg(feature = "cuda")]
+pub type CudaAutodiff = burn::backend::Autodiff<Cuda>;
+
+#[cfg(feature = "wgpu")]
+pub use burn::backend::Wgpu;
+/// wgpu with automatic differentiation.
+#[cfg(feature = "wgpu")]
+pub type WgpuAutodiff = burn::backend::Autodiff<Wgpu>;
+
+/// The backends this crate knows, whether or not they are compiled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BackendKind {
+    /// burn's flex CPU backend (the default; fastest on CPU).
+    Flex,
+    /// burn's ndarray CPU backend.
+    NdArray,
+    /// NVIDIA GPUs through CUDA.
+    Cuda,
+    /// GPUs through wgpu (Vulkan, Metal, DX12; lavapipe on CPU).
+    Wgpu,
+}
+
+impl BackendKind {
+    /// All kinds, in the order of the table above.
+    pub const ALL: [BackendKind; 4] = [Self::Flex, Self::NdArray, Self::Cuda, Self::Wgpu];
+
+    /// The name used on command lines (`flex`, `ndarray`, `cuda`, `wgpu`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Flex => "flex",
+            Self::NdArray => "ndarray",
+            Self::Cuda => "cuda",
+            Self::Wgpu => "wgpu",
+        }
+    }
+
+    /// The cargo feature of `regnet-burn` that compiles the backend in.
+    pub fn feature(self) -> &'static str {
+        self.name()
+    }
+
+    /// Whether this build has the backend.
+    pub fn is_compiled(self) -> bool {
+        match self {
+            Self::Flex => cfg!(feature = "flex"),
+            Self::NdArray => cfg!(feature = "ndarray"),
+            Self::Cuda => cfg!(feature = "cuda"),
+            Self::Wgpu => cfg!(feature = "wgpu"),
+        }
+    }
+
+    /// `Ok(self)` if the backend is compiled in, else an error naming the cargo feature.
+    ///
+    /// ```
+    /// use regnet_burn::backend::BackendKind;
+    /// let kind: BackendKind = "flex".parse()?;
+    /// assert_eq!(kind.ensure_compiled()?, BackendKind::Flex); // `flex` is a default feature
+    /// # Ok::<(), regnet_burn::BackendError>(())
+    /// ```
+    pub fn ensure_compiled(self) -> Result<Self, BackendError> {
+        if self.is_compiled() {
+            Ok(self)
+        } else {
+            Err(BackendError::NotCompiled {
+                backend: self.name(),
+                feature: self.feature(),
+            })
+        }
+    }
+
+    /// The kinds compiled into this build.
+    pub fn compiled() -> Vec<BackendKind> {
+        Self::ALL.into_iter().filter(|k| k.is_compiled()).collect()
+    }
+}
+
+impl fmt::Display for BackendKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for BackendKind {
+    type Err = BackendError;
+
+    /// Parses `flex`, `ndarray`, `cuda` or `wgpu` (case-insensitive, surrounding spaces ignored).
+    /// Parsing succeeds for a backend that is not compiled in; use
+    /// [`BackendKind::ensure_compiled`] to check that.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let name = s.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name() == name)
+            .ok_or_else(|| BackendError::Unknown { name: s.to_owned() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_name_and_rejects_others() {
+        for k in BackendKind::ALL {
+            assert_eq!(k.name().parse::<BackendKind>(), Ok(k));
+            assert_eq!(k.to_string().to_uppercase().parse::<BackendKind>(), Ok(k));
+        }
+        assert_eq!(
+            " Wgpu ".parse::<BackendKind>(),
+            Ok(BackendKind::Wgpu),
+            "spaces and case are ignored"
+        );
+        let err = "tch".parse::<BackendKind>().unwrap_err();
+        assert_eq!(err, BackendError::Unknown { name: "tch".into() });
+        assert!(err.to_string().contains("flex, ndarray, cuda, wgpu"));
+    }
+
+    #[test]
+    fn missing_backend_names_its_feature() {
+        assert_eq!(BackendKind::Flex.ensure_compiled(), Ok(BackendKind::Flex));
+        for k in BackendKind::ALL {
+            match k.ensure_compiled() {
+                Ok(got) => assert!(got.is_compiled() && got == k),
+                Err(e) => {
+                    assert!(!k.is_compiled());
+                    assert_eq!(
+                        e,
+                        BackendError::NotCompiled {
+                            backend: k.name(),
+                            feature: k.feature()
+                        }
+                    );
+                    assert!(e.to_string().contains(&format!("`{}`", k.feature())));
+                }
+            }
+        }
+        #[cfg(not(feature = "cuda"))]
+        assert!(
+            BackendKind::Cuda
+                .ensure_compiled()
+                .unwrap_err()
+                .to_string()
+                .contains("cargo feature `cuda`")
+        );
+        assert_eq!(BackendKind::compiled().first(), Some(&BackendKind::Flex));
+    }
+}

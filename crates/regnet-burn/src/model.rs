@@ -1,0 +1,487 @@
+//! AnyNet modules: stem → stages of blocks → head (paper Fig. 3; pycls `AnyNet`).
+//!
+//! Every module is built from the layer plan of `regnet-anynet` ([`AnyNetSpec::plan`]): the convs are
+//! taken, in order, from each plan's `for_each_op` walk, so widths, groups, strides, SE widths and
+//! projections are exactly those the complexity counter sees. Nothing is re-derived here.
+
+use burn::module::{Initializer, Module};
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
+use burn::tensor::Tensor;
+use burn::tensor::activation::{relu, sigmoid};
+use burn::tensor::backend::Backend;
+use burn_store::ModuleSnapshot;
+use regnet_anynet::{AnyNetSpec, BlockPlan, BlockType, HeadPlan, Op, StemPlan};
+
+use crate::BuildError;
+use crate::config::AnyNetConfig;
+
+/// BatchNorm ε (pycls `BN.EPS`, PyTorch default).
+pub const BN_EPS: f64 = 1e-5;
+/// BatchNorm momentum in PyTorch's convention: running = (1 − m)·running + m·batch (pycls `BN.MOM`).
+/// burn uses the same convention.
+pub const BN_MOMENTUM: f64 = 0.1;
+/// Standard deviation of the FC weight init (pycls `init_weights`).
+pub const FC_INIT_STD: f64 = 0.01;
+
+/// One conv of a plan: (k, c_in, c_out, stride, groups, bias).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ConvOp {
+    k: usize,
+    c_in: usize,
+    c_out: usize,
+    stride: usize,
+    groups: usize,
+    bias: bool,
+}
+
+/// The convs of a plan walk, in figure order.
+fn convs(walk: impl FnOnce(&mut dyn FnMut(Op))) -> std::vec::IntoIter<ConvOp> {
+    let mut out = Vec::new();
+    walk(&mut |op| {
+        if let Op::Conv {
+            k,
+            c_in,
+            c_out,
+            stride,
+            groups,
+            bias,
+        } = op
+        {
+            out.push(ConvOp {
+                k: k as usize,
+                c_in: c_in as usize,
+                c_out: c_out as usize,
+                stride: stride as usize,
+                groups: groups as usize,
+                bias,
+            });
+        }
+    });
+    out.into_iter()
+}
+
+/// Takes the next conv of a walk; the walk's length is fixed by the plan, so running out is a bug.
+fn next_conv(it: &mut std::vec::IntoIter<ConvOp>) -> ConvOp {
+    it.next()
+        .expect("layer plan walk yields the convs the module builder expects")
+}
+
+/// A k×k conv with "same" padding (k−1)/2 and pycls init: weight ~ N(0, sqrt(2 / (k·k·c_out)))
+/// (fan-out, not divided by groups, also for SE convs). A bias (SE convs only) keeps PyTorch's
+/// default U(±1/sqrt(fan_in)), which is burn's default initializer too.
+fn conv<B: Backend>(op: ConvOp, device: &B::Device) -> Conv2d<B> {
+    let p = (op.k - 1) / 2;
+    let mut conv = Conv2dConfig::new([op.c_in, op.c_out], [op.k, op.k])
+        .with_stride([op.stride, op.stride])
+        .with_groups(op.groups)
+        .with_padding(PaddingConfig2d::Explicit(p, p, p, p))
+        .with_bias(op.bias)
+        .init(device);
+    let std = (2.0 / (op.k * op.k * op.c_out) as f64).sqrt();
+    conv.weight = Initializer::Normal { mean: 0.0, std }
+        .init([op.c_out, op.c_in / op.groups, op.k, op.k], device);
+    conv
+}
+
+/// BatchNorm with ε = 1e-5, momentum 0.1, γ = 1 (or 0 when `zero_gamma`), β = 0.
+fn bn<B: Backend>(c: usize, zero_gamma: bool, device: &B::Device) -> BatchNorm<B> {
+    let mut bn = BatchNormConfig::new(c)
+        .with_epsilon(BN_EPS)
+        .with_momentum(BN_MOMENTUM)
+        .init(device);
+    if zero_gamma {
+        bn.gamma = Initializer::Zeros.init([c], device);
+    }
+    bn
+}
+
+/// Global average pool to `[n, c, 1, 1]`.
+fn global_avg_pool<B: Backend>(x: Tensor<B, 4>) -> Tensor<B, 4> {
+    let [n, c, h, w] = x.dims();
+    x.reshape([n, c, h * w]).mean_dim(2).reshape([n, c, 1, 1])
+}
+
+/// A conv followed by BatchNorm (the projection shortcut and the optional head conv).
+#[derive(Module, Debug)]
+pub struct ConvBn<B: Backend> {
+    /// The conv (no bias).
+    pub conv: Conv2d<B>,
+    /// Its BatchNorm.
+    pub bn: BatchNorm<B>,
+}
+
+impl<B: Backend> ConvBn<B> {
+    fn new(op: ConvOp, device: &B::Device) -> Self {
+        Self {
+            conv: conv(op, device),
+            bn: bn(op.c_out, false, device),
+        }
+    }
+
+    /// conv → BN.
+    pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
+        self.bn.forward(self.conv.forward(x))
+    }
+}
+
+/// The stem: one conv (3×3 s2, 3×3 s1 or 7×7 s2), BN, ReLU, and for `res_stem_in` a 3×3 max-pool
+/// with stride 2 and padding 1.
+#[derive(Module, Debug)]
+pub struct Stem<B: Backend> {
+    /// The stem conv `in_channels → stem_w`.
+    pub conv: Conv2d<B>,
+    /// Its BatchNorm.
+    pub bn: BatchNorm<B>,
+    /// The max-pool of the ResNet stem.
+    pub pool: Option<MaxPool2d>,
+}
+
+impl<B: Backend> Stem<B> {
+    /// Builds the stem of a plan.
+    pub fn new(plan: &StemPlan, device: &B::Device) -> Self {
+        let mut cs = convs(|f| plan.for_each_op(f));
+        let c = next_conv(&mut cs);
+        let mut pool = None;
+        plan.for_each_op(|op| {
+            if let Op::MaxPool { k, stride, .. } = op {
+                let (k, s, p) = (k as usize, stride as usize, (k as usize - 1) / 2);
+                pool = Some(
+                    MaxPool2dConfig::new([k, k])
+                        .with_strides([s, s])
+                        .with_padding(PaddingConfig2d::Explicit(p, p, p, p))
+                        .init(),
+                );
+            }
+        });
+        Self {
+            conv: conv(c, device),
+            bn: bn(c.c_out, false, device),
+            pool,
+        }
+    }
+
+    /// conv → BN → ReLU (→ max-pool).
+    pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
+        let x = relu(self.bn.forward(self.conv.forward(x)));
+        match &self.pool {
+            Some(pool) => pool.forward(x),
+            None => x,
+        }
+    }
+}
+
+/// Squeeze-and-excitation (paper §5 "RegNetY"; Hu et al.): global average pool, 1×1 conv with bias
+/// w_b → w_se, ReLU, 1×1 conv with bias w_se → w_b, sigmoid, channel-wise multiply.
+#[derive(Module, Debug)]
+pub struct SqueezeExcitation<B: Backend> {
+    /// 1×1 conv w_b → w_se with bias (pycls `f_ex.0`).
+    pub reduce: Conv2d<B>,
+    /// 1×1 conv w_se → w_b with bias (pycls `f_ex.2`).
+    pub expand: Conv2d<B>,
+}
+
+impl<B: Backend> SqueezeExcitation<B> {
+    /// pool → conv → ReLU → conv → sigmoid → x · gate.
+    pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
+        let s = global_avg_pool(x.clone());
+        let s = relu(self.reduce.forward(s));
+        let s = sigmoid(self.expand.forward(s));
+        x * s
+    }
+}
+
+/// The bottleneck block (pycls `res_bottleneck_block`, the paper's X block; with SE the Y block;
+/// without final ReLU and projection `res_bottleneck_linear_block`).
+///
+/// 1×1 conv w_in→w_b, BN, ReLU; 3×3 group conv w_b→w_b with the block stride (stride on the 3×3, as
+/// ResNet v1.5 and pycls), BN, ReLU; [SE]; 1×1 conv w_b→w_out, BN; residual add (identity or
+/// projection); ReLU.
+#[derive(Module, Debug)]
+pub struct BottleneckBlock<B: Backend> {
+    /// 1×1 conv w_in → w_b.
+    pub a: Conv2d<B>,
+    /// BN after `a`.
+    pub a_bn: BatchNorm<B>,
+    /// 3×3 group conv w_b → w_b (groups = w_b // g) with the block's stride.
+    pub b: Conv2d<B>,
+    /// BN after `b`.
+    pub b_bn: BatchNorm<B>,
+    /// Squeeze-excitation (RegNetY).
+    pub se: Option<SqueezeExcitation<B>>,
+    /// 1×1 conv w_b → w_out.
+    pub c: Conv2d<B>,
+    /// BN after `c` (the block's last BN; γ can be zero-initialised).
+    pub c_bn: BatchNorm<B>,
+    /// Projection shortcut (1×1 conv with the stride + BN), present iff the plan says so.
+    pub proj: Option<ConvBn<B>>,
+    /// Whether the block adds its input (or projection) to the transform.
+    pub residual: bool,
+    /// Whether a ReLU follows the add (false for the linear bottleneck).
+    pub final_relu: bool,
+}
+
+impl<B: Backend> BottleneckBlock<B> {
+    fn new(plan: &BlockPlan, zero_last_gamma: bool, device: &B::Device) -> Self {
+        let mut cs = convs(|f| plan.for_each_op(f));
+        let proj = plan.proj.then(|| ConvBn::new(next_conv(&mut cs), device));
+        let (a, b) = (next_conv(&mut cs), next_conv(&mut cs));
+        let se = plan.w_se.map(|_| SqueezeExcitation {
+            reduce: conv(next_conv(&mut cs), device),
+            expand: conv(next_conv(&mut cs), device),
+        });
+        let c = next_conv(&mut cs);
+        Self {
+            a: conv(a, device),
+            a_bn: bn(a.c_out, false, device),
+            b: conv(b, device),
+            b_bn: bn(b.c_out, false, device),
+            se,
+            c: conv(c, device),
+            c_bn: bn(c.c_out, zero_last_gamma, device),
+            proj,
+            residual: plan.residual,
+            final_relu: plan.kind != BlockType::ResBottleneckLinear,
+        }
+    }
+
+    /// The block's forward pass.
+    pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
+        // Skip connection: identity or projection, from the block input.
+        let skip = match (&self.proj, self.residual) {
+            (Some(proj), _) => Some(proj.forward(x.clone())),
+            (None, true) => Some(x.clone()),
+            (None, false) => None,
+        };
+        // Transform: 1×1, 3×3 group conv (stride), [SE], 1×1.
+        let out = relu(self.a_bn.forward(self.a.forward(x)));
+        let out = relu(self.b_bn.forward(self.b.forward(out)));
+        let out = match &self.se {
+            Some(se) => se.forward(out),
+            None => out,
+        };
+        let out = self.c_bn.forward(self.c.forward(out));
+        // Residual add, then ReLU.
+        let out = match skip {
+            Some(skip) => out + skip,
+            None => out,
+        };
+        if self.final_relu { relu(out) } else { out }
+    }
+}
+
+/// The two-3×3-conv blocks: R (pycls `res_basic_block`, ResNet basic block, with residual and
+/// projection) and V (pycls `vanilla_block`, no residual; the paper describes V with a single 3×3
+/// conv, pycls and this crate use the VGG-style pair).
+#[derive(Module, Debug)]
+pub struct BasicBlock<B: Backend> {
+    /// 3×3 conv w_in → w_out with the block's stride.
+    pub a: Conv2d<B>,
+    /// BN after `a`.
+    pub a_bn: BatchNorm<B>,
+    /// 3×3 conv w_out → w_out.
+    pub b: Conv2d<B>,
+    /// BN after `b` (the block's last BN).
+    pub b_bn: BatchNorm<B>,
+    /// Projection shortcut of the R block, present iff the plan says so.
+    pub proj: Option<ConvBn<B>>,
+    /// Whether the block adds a residual (R) or not (V).
+    pub residual: bool,
+}
+
+impl<B: Backend> BasicBlock<B> {
+    fn new(plan: &BlockPlan, zero_last_gamma: bool, device: &B::Device) -> Self {
+        let mut cs = convs(|f| plan.for_each_op(f));
+        let proj = plan.proj.then(|| ConvBn::new(next_conv(&mut cs), device));
+        let (a, b) = (next_conv(&mut cs), next_conv(&mut cs));
+        Self {
+            a: conv(a, device),
+            a_bn: bn(a.c_out, false, device),
+            b: conv(b, device),
+            b_bn: bn(b.c_out, zero_last_gamma && plan.residual, device),
+            proj,
+            residual: plan.residual,
+        }
+    }
+
+    /// The block's forward pass.
+    pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
+        let skip = match (&self.proj, self.residual) {
+            (Some(proj), _) => Some(proj.forward(x.clone())),
+            (None, true) => Some(x.clone()),
+            (None, false) => None,
+        };
+        let out = relu(self.a_bn.forward(self.a.forward(x)));
+        let out = self.b_bn.forward(self.b.forward(out));
+        let out = match skip {
+            Some(skip) => out + skip,
+            None => out,
+        };
+        relu(out)
+    }
+}
+
+/// A block of any type; one `forward` matches on the variant.
+#[derive(Module, Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "blocks are built once and stored in Vecs; boxing would hide the variant from burn's Module derive"
+)]
+pub enum Block<B: Backend> {
+    /// X / Y / linear bottleneck block.
+    Bottleneck(BottleneckBlock<B>),
+    /// R or V block.
+    Basic(BasicBlock<B>),
+}
+
+impl<B: Backend> Block<B> {
+    /// Builds the block of a plan; `zero_last_gamma` zero-initialises the γ of the last BN of a
+    /// residual block.
+    pub fn new(plan: &BlockPlan, zero_last_gamma: bool, device: &B::Device) -> Self {
+        if plan.kind.is_bottleneck() {
+            Self::Bottleneck(BottleneckBlock::new(plan, zero_last_gamma, device))
+        } else {
+            Self::Basic(BasicBlock::new(plan, zero_last_gamma, device))
+        }
+    }
+
+    /// The block's forward pass.
+    pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
+        match self {
+            Self::Bottleneck(b) => b.forward(x),
+            Self::Basic(b) => b.forward(x),
+        }
+    }
+}
+
+/// The head: optional 1×1 conv + BN + ReLU, global average pool, fully connected layer.
+#[derive(Module, Debug)]
+pub struct Head<B: Backend> {
+    /// The optional 1×1 conv to `head_w` with its BN (pycls `head.conv`, `head.bn`).
+    pub conv: Option<ConvBn<B>>,
+    /// FC `c → num_classes` with bias; init N(0, 0.01), bias 0.
+    pub fc: Linear<B>,
+}
+
+impl<B: Backend> Head<B> {
+    /// Builds the head of a plan.
+    pub fn new(plan: &HeadPlan, device: &B::Device) -> Self {
+        let mut cs = convs(|f| plan.for_each_op(f));
+        let conv = (plan.head_w > 0).then(|| ConvBn::new(next_conv(&mut cs), device));
+        let mut fc_dims = (0, 0);
+        plan.for_each_op(|op| {
+            if let Op::Linear { c_in, c_out } = op {
+                fc_dims = (c_in as usize, c_out as usize);
+            }
+        });
+        let mut fc = LinearConfig::new(fc_dims.0, fc_dims.1)
+            .with_initializer(Initializer::Normal {
+                mean: 0.0,
+                std: FC_INIT_STD,
+            })
+            .init(device);
+        fc.bias = Some(Initializer::Zeros.init([fc_dims.1], device));
+        Self { conv, fc }
+    }
+
+    /// [conv → BN → ReLU] → pool → FC; returns logits `[n, num_classes]`.
+    pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 2> {
+        let x = match &self.conv {
+            Some(c) => relu(c.forward(x)),
+            None => x,
+        };
+        let [n, c, _, _] = x.dims();
+        self.fc.forward(global_avg_pool(x).reshape([n, c]))
+    }
+}
+
+/// An AnyNet (paper Fig. 3): stem, stages of blocks, head. Any input resolution works ("same"
+/// padding everywhere); input channels come from `spec.in_channels` (3 RGB, 1 grayscale).
+///
+/// ```
+/// use burn::backend::Flex;
+/// use burn::tensor::{Distribution, Tensor};
+/// use regnet_anynet::zoo;
+/// use regnet_burn::AnyNetConfig;
+///
+/// let mut spec = zoo::model("RegNetY-200MF")?;
+/// spec.num_classes = 10;
+/// let device = Default::default();
+/// let model = AnyNetConfig::new(spec.clone()).init::<Flex>(&device)?;
+/// assert_eq!(model.num_learnable_params() as u64, spec.complexity(32)?.params);
+/// let x = Tensor::<Flex, 4>::random([2, 3, 32, 32], Distribution::Default, &device);
+/// assert_eq!(model.forward(x).dims(), [2, 10]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Module, Debug)]
+pub struct AnyNet<B: Backend> {
+    /// The stem.
+    pub stem: Stem<B>,
+    /// The stages s1…sN, each a list of blocks b1…b_{d_i}.
+    pub stages: Vec<Vec<Block<B>>>,
+    /// The head.
+    pub head: Head<B>,
+}
+
+impl<B: Backend> AnyNet<B> {
+    /// Builds a model from a spec with pycls's init (validates the spec first).
+    pub fn new(spec: &AnyNetSpec, device: &B::Device) -> Result<Self, BuildError> {
+        AnyNetConfig::new(spec.clone()).init(device)
+    }
+
+    pub(crate) fn from_config(cfg: &AnyNetConfig, device: &B::Device) -> Result<Self, BuildError> {
+        cfg.spec.validate()?;
+        let plan = cfg.spec.plan();
+        Ok(Self {
+            stem: Stem::new(&plan.stem, device),
+            stages: plan
+                .stages
+                .iter()
+                .map(|stage| {
+                    stage
+                        .iter()
+                        .map(|b| Block::new(b, cfg.zero_init_last_bn, device))
+                        .collect()
+                })
+                .collect(),
+            head: Head::new(&plan.head, device),
+        })
+    }
+
+    /// Learnable parameters (conv and FC weights and biases, BN γ and β): the count of the paper and
+    /// pycls, equal to [`regnet_anynet::Complexity::params`] of the spec.
+    ///
+    /// burn's [`Module::num_params`] is larger: it also counts the BatchNorm running mean and
+    /// variance (burn visits them as float tensors), i.e. 2·c more per BatchNorm of c channels.
+    pub fn num_learnable_params(&self) -> usize {
+        self.collect(None, None, true)
+            .iter()
+            .filter(|s| {
+                let last = s.path_stack.as_ref().and_then(|p| p.last());
+                !matches!(
+                    last.map(String::as_str),
+                    Some("running_mean" | "running_var")
+                )
+            })
+            .map(|s| s.shape.num_elements())
+            .sum()
+    }
+
+    /// Logits `[n, num_classes]` of images `[n, in_channels, h, w]`.
+    pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 2> {
+        let x = self.features(x);
+        self.head.forward(x)
+    }
+
+    /// The output of the last stage, `[n, w_last, h', w']` (before the head).
+    pub fn features(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
+        let mut x = self.stem.forward(x);
+        for stage in &self.stages {
+            for block in stage {
+                x = block.forward(x);
+            }
+        }
+        x
+    }
+}

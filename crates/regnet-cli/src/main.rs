@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod analyze;
+mod backend;
 mod collect;
 mod complexity;
 mod error;
@@ -15,6 +16,8 @@ mod fit;
 mod model;
 mod sample;
 mod spaces;
+mod sweep;
+mod train;
 mod zoo;
 
 pub use error::CliError;
@@ -43,6 +46,10 @@ enum Command {
     Analyze(analyze::Args),
     /// Merge the shard results of a sweep directory; report missing and duplicate models.
     Collect(collect::Args),
+    /// Train one model with the paper's recipe (progress, epochs.jsonl, summary.json, checkpoints).
+    Train(train::Args),
+    /// Sample a population and train every model (crash-safe, shardable, resumable).
+    Sweep(sweep::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +63,8 @@ fn main() -> ExitCode {
         Command::Spaces(a) => spaces::run(a),
         Command::Analyze(a) => analyze::run(a),
         Command::Collect(a) => collect::run(a),
+        Command::Train(a) => train::run(a),
+        Command::Sweep(a) => sweep::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,168 @@
+//! `regnet train`: one model, the paper's recipe, on real data (crate regnet-train).
+
+use std::path::PathBuf;
+
+use burn::tensor::backend::AutodiffBackend;
+use clap::Args as ClapArgs;
+use regnet_anynet::AnyNetSpec;
+use regnet_train::{
+    DataOptions, DatasetKind, Preset, TrainConfig, TrainData, TrainOptions, load_data, train,
+};
+
+use crate::CliError;
+use crate::backend::{WithBackend, with_backend};
+use crate::model::ModelSource;
+
+/// Data and recipe flags shared by `train` and `sweep`.
+#[derive(Debug, Clone, ClapArgs)]
+pub struct RecipeArgs {
+    /// Data set: fashion-mnist (embedded subset unless --data-dir), cifar10, imagefolder.
+    #[arg(long, default_value = "fashion-mnist")]
+    pub dataset: String,
+    /// Data directory.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Input resolution (default: the data set's native size; 224 for image folders).
+    #[arg(long)]
+    pub resolution: Option<u32>,
+    /// Recipe preset: paper-low-epoch (lr 0.05, 10 epochs), paper-25ep (lr 0.1, 25), zoo-100ep.
+    #[arg(long, default_value = "paper-low-epoch")]
+    pub preset: String,
+    /// Epochs (overrides the preset).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Batch size; the preset's lr scales linearly with it (0.1 per 128 images).
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// Base learning rate (overrides the preset and the scaling).
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// Training batches per epoch (short runs); default: the whole training set.
+    #[arg(long)]
+    pub max_train_batches: Option<usize>,
+    /// Test batches to evaluate on; default: the whole test set.
+    #[arg(long)]
+    pub max_test_batches: Option<usize>,
+    /// Seed of initialisation, data order and augmentation.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Data loader worker threads.
+    #[arg(long, default_value_t = 2)]
+    pub workers: usize,
+    /// Backend: flex (CPU), ndarray, cuda, wgpu (the GPU ones need their cargo feature).
+    #[arg(long, default_value = "flex")]
+    pub backend: String,
+    /// GPU index for cuda/wgpu.
+    #[arg(long, default_value_t = 0)]
+    pub device: usize,
+}
+
+impl RecipeArgs {
+    /// The training recipe.
+    pub fn config(&self) -> Result<TrainConfig, CliError> {
+        let preset = Preset::from_name(&self.preset).map_err(flag("preset"))?;
+        let mut cfg = TrainConfig::preset(preset);
+        if let Some(b) = self.batch {
+            cfg = cfg.with_batch_scaled(b);
+        }
+        if let Some(e) = self.epochs {
+            cfg.epochs = e;
+        }
+        if let Some(lr) = self.lr {
+            cfg.base_lr = lr;
+        }
+        cfg.seed = self.seed;
+        cfg.max_train_batches = self.max_train_batches;
+        cfg.max_test_batches = self.max_test_batches;
+        cfg.validate().map_err(flag("epochs"))?;
+        Ok(cfg)
+    }
+
+    /// The data.
+    pub fn data(&self, cfg: &TrainConfig) -> Result<TrainData, CliError> {
+        let kind = DatasetKind::from_name(&self.dataset).map_err(flag("dataset"))?;
+        load_data(&DataOptions {
+            kind,
+            dir: self.data_dir.clone(),
+            resolution: self.resolution.map(|r| r as usize),
+            batch_size: cfg.batch_size,
+            test_batch_size: cfg.test_batch_size,
+            seed: cfg.seed,
+            workers: self.workers,
+            ..DataOptions::default()
+        })
+        .map_err(flag("data-dir"))
+    }
+}
+
+/// Maps a training error to a one-line CLI error naming `flag`.
+pub fn flag(flag: &'static str) -> impl Fn(regnet_train::TrainError) -> CliError {
+    move |e| CliError::Flag {
+        flag,
+        message: e.to_string(),
+    }
+}
+
+/// Arguments of `regnet train`.
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    #[command(flatten)]
+    source: ModelSource,
+    #[command(flatten)]
+    recipe: RecipeArgs,
+    /// Output directory (epochs.jsonl, summary.json, checkpoints).
+    #[arg(long, default_value = "runs/train")]
+    out: PathBuf,
+    /// Continue from the last finished epoch in --out.
+    #[arg(long)]
+    resume: bool,
+}
+
+struct Job {
+    spec: AnyNetSpec,
+    data: TrainData,
+    cfg: TrainConfig,
+    out: PathBuf,
+    resume: bool,
+}
+
+impl WithBackend for Job {
+    type Out = regnet_train::TrainSummary;
+    fn run<B: AutodiffBackend>(self, device: B::Device, name: &str) -> Result<Self::Out, CliError> {
+        let opts = TrainOptions {
+            out_dir: Some(self.out),
+            resume: self.resume,
+            backend: name.to_string(),
+            ..TrainOptions::default()
+        };
+        train::<B>(&self.spec, &self.data, &self.cfg, &opts, &device).map_err(flag("out"))
+    }
+}
+
+/// Runs the subcommand.
+pub fn run(a: Args) -> Result<(), CliError> {
+    let m = a.source.resolve()?;
+    let cfg = a.recipe.config()?;
+    let data = a.recipe.data(&cfg)?;
+    let job = Job {
+        spec: m.spec,
+        data,
+        cfg,
+        out: a.out.clone(),
+        resume: a.resume,
+    };
+    let s = with_backend(&a.recipe.backend, a.recipe.device, job)?;
+    println!(
+        "{}: min test top-1 error {}, {} epochs{}, {:.0} img/s, {:.1} s; {} flops at {}px; wrote {}",
+        m.name,
+        s.min_top1_err.map_or("-".into(), |e| format!("{e:.2}%")),
+        s.epochs_run,
+        if s.diverged { " (diverged)" } else { "" },
+        s.images_per_sec,
+        s.wall_seconds,
+        s.complexity.flops,
+        s.resolution,
+        a.out.join("summary.json").display()
+    );
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! `regnet train` and `regnet sweep` end to end on the embedded Fashion-MNIST subset (tiny runs).
+
+use std::process::Command;
+
+fn regnet() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_regnet"))
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("regnet-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+const TINY: [&str; 8] = [
+    "--epochs",
+    "1",
+    "--max-train-batches",
+    "2",
+    "--max-test-batches",
+    "1",
+    "--batch",
+    "32",
+];
+
+#[test]
+fn train_writes_summary_and_refuses_to_overwrite() {
+    let out = temp("train");
+    let ok = regnet()
+        .args(["train", "--model", "RegNetX-200MF"])
+        .args(TINY)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["epochs_run"], 1);
+    assert_eq!(summary["spec"]["in_channels"], 1);
+    assert_eq!(summary["spec"]["num_classes"], 10);
+    assert_eq!(summary["resolution"], 28);
+    // Same output directory without --resume: a one-line error, exit status 2.
+    let again = regnet()
+        .args(["train", "--model", "RegNetX-200MF", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        err.contains("--resume") && err.lines().count() == 1,
+        "{err}"
+    );
+    std::fs::remove_dir_all(&out).ok();
+}
+
+#[test]
+fn missing_backend_names_its_feature() {
+    let out = regnet()
+        .args(["train", "--model", "RegNetX-200MF", "--backend", "cuda"])
+        .output()
+        .unwrap();
+    if cfg!(feature = "cuda") {
+        return;
+    }
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--backend") && err.contains("feature") && err.contains("cuda"),
+        "{err}"
+    );
+    let bad = regnet()
+        .args(["train", "--model", "RegNetX-200MF", "--preset", "fast"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--preset"));
+}
+
+#[test]
+fn sweep_appends_one_result_per_model_and_resumes() {
+    let out = temp("sweep");
+    let run = |resume: bool| {
+        let mut c = regnet();
+        c.args([
+            "sweep", "--space", "regnetx", "--n", "2", "--flops", "1M:3M",
+        ])
+        .args(TINY)
+        .arg("--out")
+        .arg(&out);
+        if resume {
+            c.arg("--resume");
+        }
+        c.output().unwrap()
+    };
+    let first = run(false);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let lines = std::fs::read_to_string(out.join("results.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 2);
+    let second = run(true);
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stdout).contains("trained 0, skipped 2"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("results.jsonl")).unwrap(),
+        lines
+    );
+    std::fs::remove_dir_all(&out).ok();
+}

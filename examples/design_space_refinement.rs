@@ -15,6 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use burn::tensor::backend::AutodiffBackend;
 use clap::Parser;
 use regnet_anynet::space::{Constraints, DesignSpace, Window, parse_window};
 use regnet_burn::backend::BackendKind;
@@ -22,8 +23,8 @@ use regnet_quantized::{FitOptions, fit_quantized_linear};
 use regnet_stats::{AnalyzeOptions, analyze};
 use regnet_sweep::Shard;
 use regnet_train::{
-    DataOptions, DatasetKind, TrainConfig, TrainData, create_sweep, entry_spec, load_data,
-    run_sweep,
+    DataOptions, DatasetKind, TrainConfig, TrainData, WithBackend, create_sweep, entry_spec,
+    load_data, run_sweep, with_backend,
 };
 
 /// Command-line options (defaults: a 2-core CPU in about 20 minutes).
@@ -203,14 +204,14 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
             100.0 * stats.acceptance,
             dir.join("population.jsonl").display()
         );
-        let report = train_shard(
-            backend,
-            &sweep,
+        let job = ShardJob {
+            sweep: &sweep,
             shard,
-            a.resume || dir.join(shard.results_file()).exists(),
-            &data,
-            &cfg,
-        )?;
+            resume: a.resume || dir.join(shard.results_file()).exists(),
+            data: &data,
+            cfg: &cfg,
+        };
+        let report = with_backend(backend, 0, job)??;
         println!(
             "      trained {} (skipped {} finished, {} diverged) → {}",
             report.trained,
@@ -285,64 +286,26 @@ fn best_e_fit(results: &Path) -> Result<Option<f64>, Box<dyn std::error::Error>>
     Ok(Some(total / k as f64))
 }
 
-/// Trains one shard on the chosen backend (GPU backends exist only with their cargo features).
-fn train_shard(
-    backend: BackendKind,
-    sweep: &regnet_sweep::Sweep,
+/// One shard of a sweep, trained on whichever backend `--backend` names.
+struct ShardJob<'a> {
+    sweep: &'a regnet_sweep::Sweep,
     shard: Shard,
     resume: bool,
-    data: &TrainData,
-    cfg: &TrainConfig,
-) -> Result<regnet_sweep::RunReport, Box<dyn std::error::Error>> {
-    use regnet_burn::backend as bk;
-    let name = backend.name();
-    Ok(match backend {
-        BackendKind::Flex => run_sweep::<bk::FlexAutodiff>(
-            sweep,
-            shard,
-            resume,
-            data,
-            cfg,
+    data: &'a TrainData,
+    cfg: &'a TrainConfig,
+}
+
+impl WithBackend for ShardJob<'_> {
+    type Out = Result<regnet_sweep::RunReport, regnet_train::TrainError>;
+    fn run<B: AutodiffBackend>(self, device: B::Device, name: &str) -> Self::Out {
+        run_sweep::<B>(
+            self.sweep,
+            self.shard,
+            self.resume,
+            self.data,
+            self.cfg,
             name,
-            &Default::default(),
-        )?,
-        #[cfg(feature = "ndarray")]
-        BackendKind::NdArray => run_sweep::<bk::NdArrayAutodiff>(
-            sweep,
-            shard,
-            resume,
-            data,
-            cfg,
-            name,
-            &Default::default(),
-        )?,
-        #[cfg(feature = "cuda")]
-        BackendKind::Cuda => run_sweep::<bk::CudaAutodiff>(
-            sweep,
-            shard,
-            resume,
-            data,
-            cfg,
-            name,
-            &Default::default(),
-        )?,
-        #[cfg(feature = "wgpu")]
-        BackendKind::Wgpu => run_sweep::<bk::WgpuAutodiff>(
-            sweep,
-            shard,
-            resume,
-            data,
-            cfg,
-            name,
-            &Default::default(),
-        )?,
-        #[allow(unreachable_patterns)]
-        other => {
-            return Err(format!(
-                "backend {other} is not compiled into this example; run it with `--features {}`",
-                other.feature()
-            )
-            .into());
-        }
-    })
+            &device,
+        )
+    }
 }

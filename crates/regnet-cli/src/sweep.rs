@@ -53,8 +53,8 @@ struct Job {
 }
 
 impl WithBackend for Job {
-    type Out = RunReport;
-    fn run<B: AutodiffBackend>(self, device: B::Device, name: &str) -> Result<RunReport, CliError> {
+    type Out = Result<RunReport, CliError>;
+    fn run<B: AutodiffBackend>(self, device: B::Device, name: &str) -> Self::Out {
         run_sweep::<B>(
             &self.sweep,
             self.shard,

@@ -127,8 +127,8 @@ struct Job {
 }
 
 impl WithBackend for Job {
-    type Out = regnet_train::TrainSummary;
-    fn run<B: AutodiffBackend>(self, device: B::Device, name: &str) -> Result<Self::Out, CliError> {
+    type Out = Result<regnet_train::TrainSummary, CliError>;
+    fn run<B: AutodiffBackend>(self, device: B::Device, name: &str) -> Self::Out {
         let opts = TrainOptions {
             out_dir: Some(self.out),
             resume: self.resume,

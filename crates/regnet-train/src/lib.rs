@@ -11,12 +11,14 @@
 //! and fsynced), `summary.json`, `checkpoints/model-N` and `checkpoints/optim-N` of the last finished
 //! epoch, and `state.json` naming it.
 
+mod backend;
 mod config;
 mod data;
 mod run;
 mod schedule;
 mod sweep;
 
+pub use backend::{WithBackend, with_backend};
 pub use config::{Preset, REFERENCE_BATCH, REFERENCE_LR, TrainConfig};
 pub use data::{DataOptions, DatasetKind, load_data};
 pub use run::{TrainData, TrainOptions, TrainSummary, evaluate, train};

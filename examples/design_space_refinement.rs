@@ -79,6 +79,9 @@ struct Args {
     /// Continue an interrupted run (skip finished models).
     #[arg(long)]
     resume: bool,
+    /// Models trained concurrently on the one device (threads; results do not depend on it).
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
     /// Seed of sampling, initialisation, data order and augmentation.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -208,6 +211,7 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
             sweep: &sweep,
             shard,
             resume: a.resume || dir.join(shard.results_file()).exists(),
+            jobs: a.jobs.max(1),
             data: &data,
             cfg: &cfg,
         };
@@ -291,6 +295,7 @@ struct ShardJob<'a> {
     sweep: &'a regnet_sweep::Sweep,
     shard: Shard,
     resume: bool,
+    jobs: usize,
     data: &'a TrainData,
     cfg: &'a TrainConfig,
 }
@@ -302,6 +307,7 @@ impl WithBackend for ShardJob<'_> {
             self.sweep,
             self.shard,
             self.resume,
+            self.jobs,
             self.data,
             self.cfg,
             name,

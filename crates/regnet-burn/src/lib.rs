@@ -33,5 +33,5 @@ pub use config::AnyNetConfig;
 pub use error::{BackendError, BuildError, WeightsError};
 pub use model::{
     AnyNet, BN_EPS, BN_MOMENTUM, BasicBlock, Block, BottleneckBlock, ConvBn, FC_INIT_STD, Head,
-    SqueezeExcitation, Stem,
+    SqueezeExcitation, Stem, batch_norm,
 };

@@ -42,12 +42,17 @@ pub struct Args {
     /// Skip finished models and restart the one in flight.
     #[arg(long)]
     resume: bool,
+    /// Models trained concurrently on the one device (threads). Results do not depend on it; see
+    /// docs/sweeps.md for when it pays.
+    #[arg(long, default_value_t = 1)]
+    jobs: usize,
 }
 
 struct Job {
     sweep: Sweep,
     shard: Shard,
     resume: bool,
+    jobs: usize,
     data: TrainData,
     cfg: TrainConfig,
 }
@@ -59,6 +64,7 @@ impl WithBackend for Job {
             &self.sweep,
             self.shard,
             self.resume,
+            self.jobs,
             &self.data,
             &self.cfg,
             name,
@@ -70,6 +76,12 @@ impl WithBackend for Job {
 
 /// Runs the subcommand.
 pub fn run(a: Args) -> Result<(), CliError> {
+    if a.jobs == 0 {
+        return Err(CliError::Flag {
+            flag: "jobs",
+            message: "must be at least 1, got 0".into(),
+        });
+    }
     let shard: Shard = a.shard.parse().map_err(|e| CliError::Flag {
         flag: "shard",
         message: format!("{e}"),
@@ -109,6 +121,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         sweep,
         shard,
         resume: a.resume,
+        jobs: a.jobs,
         data,
         cfg,
     };

@@ -4,6 +4,8 @@ use std::fmt::Display;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -64,6 +66,19 @@ pub struct RunReport {
     pub diverged: usize,
     /// Whether a torn last line (an interrupted write) was found and repaired.
     pub repaired_torn_line: bool,
+}
+
+/// What the workers of [`Sweep::run_jobs`] share: the results file and the tallies.
+struct Shared {
+    writer: JsonlWriter,
+    report: RunReport,
+    error: Option<SweepError>,
+    completed: usize,
+}
+
+/// Locks `m`, also after a worker panicked (the state is plain tallies and an append-only file).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// A sweep directory with its population.
@@ -167,12 +182,31 @@ impl Sweep {
     /// Without `resume`, a shard that already has results is an error (nothing is overwritten). With
     /// `resume`, finished models are skipped and the model that was in flight is trained again. A trainer
     /// error stops the run; every result finished before it stays on disk. Progress is a bar on a
-    /// terminal and one plain line per model otherwise.
-    pub fn run<E: Display>(
+    /// terminal and one plain line per model otherwise. One model at a time; see [`Sweep::run_jobs`].
+    pub fn run<E: Display + Send>(
         &self,
         shard: Shard,
         resume: bool,
-        mut trainer: impl FnMut(&PopulationEntry) -> Result<TrainOutcome, E>,
+        trainer: impl FnMut(&PopulationEntry) -> Result<TrainOutcome, E> + Send,
+    ) -> Result<RunReport, SweepError> {
+        let trainer = Mutex::new(trainer);
+        self.run_jobs(shard, resume, 1, |entry| {
+            let mut f = trainer.lock().unwrap_or_else(|p| p.into_inner());
+            (*f)(entry)
+        })
+    }
+
+    /// [`Sweep::run`] with up to `jobs` models in flight at once, each on its own thread (`jobs` is
+    /// clamped to 1..=models left). Models are handed out in id order; each result is appended (one
+    /// fsynced line) as soon as its model finishes, so the file is in completion order and a kill still
+    /// loses only the models in flight. After a trainer error no new model is started, the models
+    /// already running finish and are recorded, and the first error is returned.
+    pub fn run_jobs<E: Display + Send>(
+        &self,
+        shard: Shard,
+        resume: bool,
+        jobs: usize,
+        trainer: impl Fn(&PopulationEntry) -> Result<TrainOutcome, E> + Sync,
     ) -> Result<RunReport, SweepError> {
         let path = self.dir.join(shard.results_file());
         let (_, torn) = read_jsonl::<serde_json::Value>(&path)?;
@@ -195,7 +229,7 @@ impl Sweep {
             .iter()
             .filter(|e| shard.contains(e.id) && !finished.contains(&e.id))
             .collect();
-        let mut report = RunReport {
+        let report = RunReport {
             skipped: self
                 .population
                 .iter()
@@ -204,9 +238,8 @@ impl Sweep {
             repaired_torn_line: torn,
             ..RunReport::default()
         };
-        let mut writer = JsonlWriter::open_append(&path)?;
-        let tty = std::io::stderr().is_terminal();
-        let bar = if tty {
+        let writer = JsonlWriter::open_append(&path)?;
+        let bar = std::io::stderr().is_terminal().then(|| {
             let b = ProgressBar::new(todo.len() as u64);
             b.set_style(
                 ProgressStyle::with_template(
@@ -216,46 +249,85 @@ impl Sweep {
                 .progress_chars("=> "),
             );
             b.set_prefix(format!("shard {}/{}", shard.k, shard.n));
-            Some(b)
-        } else {
-            None
-        };
+            b
+        });
+        let jobs = jobs.clamp(1, todo.len().max(1));
+        let shared = Mutex::new(Shared {
+            writer,
+            report,
+            error: None,
+            completed: 0,
+        });
+        let next = AtomicUsize::new(0);
         let total = todo.len();
-        for (i, entry) in todo.into_iter().enumerate() {
-            let t0 = Instant::now();
-            let outcome = trainer(entry).map_err(|e| SweepError::Trainer {
-                id: entry.id,
-                message: e.to_string(),
-            })?;
-            let record = ResultRecord::new(entry, outcome);
-            writer.append(&record)?;
-            report.trained += 1;
-            report.diverged += usize::from(record.outcome.diverged);
-            let msg = match record.error {
-                Some(e) if !record.outcome.diverged => format!("model {} error {e:.2}%", entry.id),
-                _ => format!("model {} diverged", entry.id),
-            };
-            match &bar {
-                Some(b) => {
-                    b.set_message(msg);
-                    b.inc(1);
+        let worker = || {
+            loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(entry) = todo.get(i) else { break };
+                if lock(&shared).error.is_some() {
+                    break;
                 }
-                None => {
-                    let mut err = std::io::stderr().lock();
-                    // Progress output is best effort: a closed stderr must not lose results.
-                    let _ = writeln!(
-                        err,
-                        "[{}/{}] {msg} ({:.1} s)",
-                        i + 1,
-                        total,
-                        t0.elapsed().as_secs_f64()
-                    );
+                let t0 = Instant::now();
+                let outcome = trainer(entry);
+                let mut st = lock(&shared);
+                let outcome = match outcome {
+                    Ok(o) => o,
+                    Err(e) => {
+                        st.error.get_or_insert(SweepError::Trainer {
+                            id: entry.id,
+                            message: e.to_string(),
+                        });
+                        break;
+                    }
+                };
+                let record = ResultRecord::new(entry, outcome);
+                if let Err(e) = st.writer.append(&record) {
+                    st.error.get_or_insert(e);
+                    break;
+                }
+                st.report.trained += 1;
+                st.report.diverged += usize::from(record.outcome.diverged);
+                st.completed += 1;
+                let msg = match record.error {
+                    Some(e) if !record.outcome.diverged => {
+                        format!("model {} error {e:.2}%", entry.id)
+                    }
+                    _ => format!("model {} diverged", entry.id),
+                };
+                match &bar {
+                    Some(b) => {
+                        b.set_message(msg);
+                        b.inc(1);
+                    }
+                    None => {
+                        // Progress output is best effort: a closed stderr must not lose results.
+                        let _ = writeln!(
+                            std::io::stderr().lock(),
+                            "[{}/{}] {msg} ({:.1} s)",
+                            st.completed,
+                            total,
+                            t0.elapsed().as_secs_f64()
+                        );
+                    }
                 }
             }
+        };
+        if jobs == 1 {
+            worker();
+        } else {
+            std::thread::scope(|scope| {
+                for _ in 0..jobs {
+                    scope.spawn(worker);
+                }
+            });
         }
         if let Some(b) = bar {
             b.finish();
         }
-        Ok(report)
+        let shared = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+        match shared.error {
+            Some(e) => Err(e),
+            None => Ok(shared.report),
+        }
     }
 }

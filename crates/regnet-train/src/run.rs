@@ -193,6 +193,9 @@ fn peak_rss_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// Serialises seeding + initialisation across threads (see [`train`]).
+static INIT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Trains `spec` on `data` with recipe `cfg` (paper §3: SGD, half-period cosine, brief schedules).
 ///
 /// The spec's input channels and classes are set from the data. Initialisation, data order and every
@@ -212,10 +215,19 @@ pub fn train<B: AutodiffBackend>(
     let complexity = spec.complexity(data.resolution)?;
     let schedule = cfg.schedule();
 
-    B::seed(device, cfg.seed);
-    let mut model: AnyNet<B> = AnyNetConfig::new(spec.clone())
-        .with_zero_init_last_bn(cfg.zero_init_final_gamma)
-        .init(device)?;
+    // burn's backend RNG is process-global: seeding and initialising under one lock keeps the
+    // initial weights a function of the seed alone when several models train concurrently (sweep
+    // `--jobs`). Nothing after initialisation draws from the backend RNG (no dropout; data order and
+    // augmentation have their own generators).
+    let mut model: AnyNet<B> = {
+        let _guard = INIT_LOCK
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        B::seed(device, cfg.seed);
+        AnyNetConfig::new(spec.clone())
+            .with_zero_init_last_bn(cfg.zero_init_final_gamma)
+            .init(device)?
+    };
     let mut momentum = MomentumConfig::new()
         .with_momentum(cfg.momentum)
         .with_dampening(0.0)

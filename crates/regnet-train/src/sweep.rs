@@ -49,16 +49,23 @@ pub fn entry_spec(entry: &PopulationEntry) -> Result<AnyNetSpec, TrainError> {
 /// Trains every unfinished model of `shard` with the same recipe (model `id` uses seed `cfg.seed + id`),
 /// appending one result per finished model to the shard's results file. A diverged model is recorded,
 /// not fatal; any other failure stops the sweep with every finished result kept.
+///
+/// `jobs` models train concurrently on the one device (threads; [`Sweep::run_jobs`]). Each model's
+/// result does not depend on `jobs`: initialisation is seeded under a lock and data order and
+/// augmentation have per-model generators. Whether concurrency pays depends on the device
+/// (docs/sweeps.md has the measurements).
+#[allow(clippy::too_many_arguments)]
 pub fn run_sweep<B: AutodiffBackend>(
     sweep: &Sweep,
     shard: Shard,
     resume: bool,
+    jobs: usize,
     data: &TrainData,
     cfg: &TrainConfig,
     backend: &str,
     device: &B::Device,
 ) -> Result<RunReport, TrainError> {
-    let report = sweep.run(shard, resume, |entry| {
+    let report = sweep.run_jobs(shard, resume, jobs, |entry| {
         let spec = entry_spec(entry)?;
         let model_cfg = TrainConfig {
             seed: cfg.seed.wrapping_add(entry.id as u64),

@@ -47,6 +47,7 @@ fn two_spaces_sample_train_analyze() {
             &sweep,
             Shard::ALL,
             false,
+            1,
             &data,
             &cfg,
             "flex",
@@ -71,6 +72,7 @@ fn two_spaces_sample_train_analyze() {
             &sweep,
             Shard::ALL,
             true,
+            1,
             &data,
             &cfg,
             "flex",
@@ -97,5 +99,69 @@ fn two_spaces_sample_train_analyze() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(json["spaces"].as_array().unwrap().len(), 2);
     assert!(out.join("edf.svg").exists());
+    std::fs::remove_dir_all(&root).ok();
+}
+
+/// `--jobs 3` (three models training at once on threads) gives every model exactly the result it
+/// gets alone: same initial weights (seeded under the init lock), same batches, same errors and loss.
+#[test]
+fn concurrent_jobs_give_the_same_results_as_one_at_a_time() {
+    let root = std::env::temp_dir().join(format!("regnet-jobs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let data = load_data(&DataOptions {
+        batch_size: 32,
+        test_batch_size: 100,
+        workers: 1,
+        ..DataOptions::default()
+    })
+    .unwrap();
+    let cfg = TrainConfig {
+        epochs: 1,
+        batch_size: 32,
+        base_lr: 0.1,
+        max_train_batches: Some(2),
+        max_test_batches: Some(1),
+        ..TrainConfig::default()
+    };
+    let constraints = Constraints {
+        resolution: 28,
+        flops: Window::new(300_000, 1_000_000),
+        ..Constraints::default()
+    };
+    let mut by_jobs = Vec::new();
+    for jobs in [1, 3] {
+        let mut space = DesignSpace::by_name("anynetx-a").unwrap();
+        if let DesignSpace::AnyNet(s) = &mut space {
+            s.num_classes = 10;
+        }
+        let dir = root.join(format!("jobs-{jobs}"));
+        let (sweep, _) = create_sweep(&dir, space, constraints, 4, 11).unwrap();
+        let report = run_sweep::<B>(
+            &sweep,
+            Shard::ALL,
+            false,
+            jobs,
+            &data,
+            &cfg,
+            "flex",
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(report.trained, 4);
+        let mut results = sweep.results(Shard::ALL).unwrap();
+        results.sort_by_key(|r| r.id);
+        let ids: Vec<usize> = results.iter().map(|r| r.id).collect();
+        assert_eq!(ids, [0, 1, 2, 3], "each model exactly once");
+        by_jobs.push(
+            results
+                .iter()
+                .map(|r| {
+                    let e = &r.outcome.epochs[0];
+                    (r.error, e.train_loss, e.test_top1_err)
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert_eq!(by_jobs[0], by_jobs[1]);
     std::fs::remove_dir_all(&root).ok();
 }

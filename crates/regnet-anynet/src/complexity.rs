@@ -45,38 +45,110 @@ pub struct PartComplexity {
     pub out_w: u32,
 }
 
-/// The running record (h, w, flops, params, acts) of pycls's `complexity` walk, in 128-bit integers.
+/// The integer a [`Counter`] accumulates in: `u128` for the reference count (which cannot overflow for
+/// a valid spec at a resolution up to 65536), `u64` for the samplers' fast count (overflow detected).
+pub(crate) trait Tally: Copy + Default {
+    /// The value `x`.
+    fn of(x: u64) -> Self;
+    /// Checked sum.
+    fn plus(self, o: Self) -> Option<Self>;
+    /// Checked product.
+    fn times(self, o: Self) -> Option<Self>;
+    /// Integer division (o > 0).
+    fn over(self, o: Self) -> Self;
+    /// As `u64`, if it fits.
+    fn to_u64(self) -> Option<u64>;
+}
+
+macro_rules! tally {
+    ($t:ty) => {
+        impl Tally for $t {
+            fn of(x: u64) -> Self {
+                x.into()
+            }
+            fn plus(self, o: Self) -> Option<Self> {
+                self.checked_add(o)
+            }
+            fn times(self, o: Self) -> Option<Self> {
+                self.checked_mul(o)
+            }
+            fn over(self, o: Self) -> Self {
+                self / o
+            }
+            fn to_u64(self) -> Option<u64> {
+                u64::try_from(self).ok()
+            }
+        }
+    };
+}
+tally!(u64);
+tally!(u128);
+
+/// The running record (h, w, flops, params, acts) of pycls's `complexity` walk: the one
+/// implementation of the counting conventions (b), shared by [`AnyNetSpec::complexity`] (in `u128`)
+/// and the samplers' [`crate::space::count_complexity`] (in `u64`).
 #[derive(Debug, Clone, Copy)]
-struct Counter {
-    h: u128,
-    w: u128,
-    stack: [(u128, u128); 4],
+pub(crate) struct Counter<T: Tally> {
+    /// Current height of the walk.
+    pub(crate) h: u64,
+    /// Current width of the walk.
+    pub(crate) w: u64,
+    stack: [(u64, u64); 4],
     depth: usize,
-    flops: u128,
-    params: u128,
-    acts: u128,
+    flops: T,
+    params: T,
+    acts: T,
+    /// Whether a sum or product did not fit `T`.
+    overflow: bool,
 }
 
 /// Output size of a "same"-padded k×k window with the given stride: (h − 1) // s + 1 = ceil(h / s).
-fn out_size(h: u128, stride: u32) -> u128 {
-    (h - 1) / u128::from(stride) + 1
+fn out_size(h: u64, stride: u32) -> u64 {
+    (h - 1) / u64::from(stride) + 1
 }
 
-impl Counter {
-    fn new(h: u32, w: u32) -> Self {
+impl<T: Tally> Counter<T> {
+    /// A walk starting at an h×w input (h, w ≥ 1).
+    pub(crate) fn new(h: u64, w: u64) -> Self {
         Self {
-            h: h.into(),
-            w: w.into(),
+            h,
+            w,
             stack: [(0, 0); 4],
             depth: 0,
-            flops: 0,
-            params: 0,
-            acts: 0,
+            flops: T::default(),
+            params: T::default(),
+            acts: T::default(),
+            overflow: false,
         }
     }
 
+    /// Adds to the totals, recording an overflow.
+    pub(crate) fn add(&mut self, flops: Option<T>, params: Option<T>, acts: Option<T>) {
+        let sum = |a: T, b: Option<T>| b.and_then(|b| a.plus(b));
+        match (
+            sum(self.flops, flops),
+            sum(self.params, params),
+            sum(self.acts, acts),
+        ) {
+            (Some(f), Some(p), Some(a)) => (self.flops, self.params, self.acts) = (f, p, a),
+            _ => self.overflow = true,
+        }
+    }
+
+    /// Adds another walk's totals `times` times (a repeated block).
+    pub(crate) fn add_repeated(&mut self, other: &Self, times: u64) {
+        let n = T::of(times);
+        self.overflow |= other.overflow;
+        self.add(
+            other.flops.times(n),
+            other.params.times(n),
+            other.acts.times(n),
+        );
+    }
+
     /// Adds one layer (conventions (b), the table).
-    fn op(&mut self, op: Op) {
+    pub(crate) fn op(&mut self, op: Op) {
+        let of = |x: u64| T::of(x);
         match op {
             Op::Conv {
                 k,
@@ -86,35 +158,46 @@ impl Counter {
                 groups,
                 bias,
             } => {
-                let (k, c_in, c_out, g) = (
-                    u128::from(k),
-                    u128::from(c_in),
-                    u128::from(c_out),
-                    u128::from(groups),
-                );
                 self.h = out_size(self.h, stride);
                 self.w = out_size(self.w, stride);
-                let hw = self.h * self.w;
+                let hw = of(self.h * self.w);
+                let (k, c_out, g) = (u64::from(k), of(c_out.into()), of(groups.into()));
+                let kkio = of(k * k)
+                    .times(of(c_in.into()))
+                    .and_then(|x| x.times(c_out));
+                let bias_outs = if bias {
+                    c_out.times(hw)
+                } else {
+                    Some(T::default())
+                };
                 // Integer division of the full product by the group count, as pycls.
-                self.flops += k * k * c_in * c_out * hw / g + if bias { c_out * hw } else { 0 };
-                self.params += k * k * c_in * c_out / g + if bias { c_out } else { 0 };
-                self.acts += c_out * hw;
+                let flops = kkio
+                    .and_then(|x| x.times(hw))
+                    .map(|x| x.over(g))
+                    .and_then(|x| bias_outs.and_then(|b| x.plus(b)));
+                let bias_params = if bias { c_out } else { T::default() };
+                let params = kkio.and_then(|x| x.over(g).plus(bias_params));
+                self.add(flops, params, c_out.times(hw));
             }
-            Op::BatchNorm { c } => self.params += 2 * u128::from(c),
+            Op::BatchNorm { c } => self.add(
+                Some(T::default()),
+                Some(of(2 * u64::from(c))),
+                Some(T::default()),
+            ),
             Op::MaxPool { stride, c, .. } => {
                 self.h = out_size(self.h, stride);
                 self.w = out_size(self.w, stride);
-                self.acts += u128::from(c) * self.h * self.w;
+                self.add(
+                    Some(T::default()),
+                    Some(T::default()),
+                    of(c.into()).times(of(self.h * self.w)),
+                );
             }
-            Op::GlobalAvgPool => {
-                self.h = 1;
-                self.w = 1;
-            }
+            Op::GlobalAvgPool => (self.h, self.w) = (1, 1),
             Op::Linear { c_in, c_out } => {
-                let (c_in, c_out) = (u128::from(c_in), u128::from(c_out));
-                self.flops += c_in * c_out + c_out;
-                self.params += c_in * c_out + c_out;
-                self.acts += c_out;
+                let (c_in, c_out) = (of(c_in.into()), of(c_out.into()));
+                let x = c_in.times(c_out).and_then(|x| x.plus(c_out));
+                self.add(x, x, Some(c_out));
             }
             Op::Fork => {
                 self.stack[self.depth] = (self.h, self.w);
@@ -128,15 +211,20 @@ impl Counter {
         }
     }
 
-    fn take(&mut self, h: u32, w: u32) -> Result<Complexity, SpecError> {
-        let conv = |x: u128| u64::try_from(x).map_err(|_| SpecError::Overflow { h, w });
-        let c = Complexity {
-            flops: conv(self.flops)?,
-            params: conv(self.params)?,
-            acts: conv(self.acts)?,
+    /// The totals so far, and the counter reset to zero at its current position; `None` where a
+    /// value overflowed `T` or does not fit `u64`.
+    pub(crate) fn take(&mut self) -> Option<Complexity> {
+        let c = if self.overflow {
+            None
+        } else {
+            Some(Complexity {
+                flops: self.flops.to_u64()?,
+                params: self.params.to_u64()?,
+                acts: self.acts.to_u64()?,
+            })
         };
-        (self.flops, self.params, self.acts) = (0, 0, 0);
-        Ok(c)
+        (self.flops, self.params, self.acts) = (T::default(), T::default(), T::default());
+        c
     }
 }
 
@@ -171,11 +259,11 @@ impl AnyNetSpec {
     /// Complexity of a spec already validated by the caller (used by samplers in their hot loop).
     pub fn complexity_unchecked(&self, h: u32, w: u32) -> Result<Complexity, SpecError> {
         check_resolution(h, w)?;
-        let mut cx = Counter::new(h, w);
+        let mut cx = Counter::<u128>::new(h.into(), w.into());
         self.stem_plan().for_each_op(|op| cx.op(op));
         self.for_each_block(|_, _, b| b.for_each_op(|op| cx.op(op)));
         self.head_plan().for_each_op(|op| cx.op(op));
-        cx.take(h, w)
+        cx.take().ok_or(SpecError::Overflow { h, w })
     }
 
     /// Per-part breakdown at a square input: `stem`, `s1`…`sN`, `head`, each with its output size.
@@ -184,11 +272,11 @@ impl AnyNetSpec {
         let (h, w) = (resolution, resolution);
         self.validate()?;
         check_resolution(h, w)?;
-        let mut cx = Counter::new(h, w);
+        let mut cx = Counter::<u128>::new(h.into(), w.into());
         let mut parts = Vec::with_capacity(self.stages.len() + 2);
-        let mut close = |cx: &mut Counter, part: String| -> Result<(), SpecError> {
+        let mut close = |cx: &mut Counter<u128>, part: String| -> Result<(), SpecError> {
             let (out_h, out_w) = (cx.h as u32, cx.w as u32);
-            let c = cx.take(h, w)?;
+            let c = cx.take().ok_or(SpecError::Overflow { h, w })?;
             parts.push(PartComplexity {
                 part,
                 flops: c.flops,

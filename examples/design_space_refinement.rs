@@ -7,7 +7,7 @@
 //! empirical bootstrap, measure how well the best models fit the quantized linear rule (e_fit), and write
 //! `report.html`, SVG plots and `summary.json`.
 //!
-//! Defaults finish in about 20 minutes on a 2-core CPU with the embedded Fashion-MNIST subset; flags select
+//! Defaults finish in about 12 minutes on a 2-core CPU with the embedded Fashion-MNIST subset; flags select
 //! the paper's setting (`--dataset imagefolder --data-dir … --resolution 224 --flops 360M:400M --n 500
 //! --epochs 10 --backend cuda`). Every finished model is appended to `OUT/<space>/results.jsonl`
 //! immediately, so `--resume` after a kill loses at most the model in flight.
@@ -27,7 +27,7 @@ use regnet_train::{
     load_data, run_sweep, with_backend,
 };
 
-/// Command-line options (defaults: a 2-core CPU in about 20 minutes).
+/// Command-line options (defaults: a 2-core CPU in about 12 minutes).
 #[derive(Debug, Parser)]
 #[command(about = "Design-space refinement AnyNetX_A → … → RegNetX, as in the paper, on real data")]
 struct Args {
@@ -44,10 +44,10 @@ struct Args {
     #[arg(long, default_value = "1M:2M")]
     flops: String,
     /// Models per space (the paper: 500).
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = 10)]
     n: usize,
-    /// Epochs per model (the paper: 10).
-    #[arg(long, default_value_t = 1)]
+    /// Epochs per model (the paper: 10; default 3 of 16 batches, so models leave chance).
+    #[arg(long, default_value_t = 3)]
     epochs: usize,
     /// Training batches per epoch (default 16 for a 20-minute CPU run; 0 = the whole training set).
     #[arg(long, default_value_t = 16)]
@@ -79,8 +79,9 @@ struct Args {
     /// Continue an interrupted run (skip finished models).
     #[arg(long)]
     resume: bool,
-    /// Models trained concurrently on the one device (threads; results do not depend on it).
-    #[arg(long, default_value_t = 1)]
+    /// Models trained concurrently on the one device (threads; results do not depend on it;
+    /// 2 is 1.55x faster than 1 on a 2-core CPU, docs/sweeps.md).
+    #[arg(long, default_value_t = 2)]
     jobs: usize,
     /// Seed of sampling, initialisation, data order and augmentation.
     #[arg(long, default_value_t = 0)]

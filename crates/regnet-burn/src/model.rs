@@ -142,15 +142,16 @@ pub fn batch_norm<B: Backend>(bn: &BatchNorm<B>, x: Tensor<B, 4>) -> Tensor<B, 4
                 .add(var.clone().detach().reshape([c]).mul_scalar(m * unbiased))
                 .detach(),
         );
-        let inv_std = var.add_scalar(bn.epsilon).sqrt().recip();
-        (centered, inv_std.repeat_dim(0, n))
+        (centered, var.add_scalar(bn.epsilon).sqrt().recip())
     } else {
         let mean = bn.running_mean.value().to_device(&device);
         let var = bn.running_var.value().to_device(&device);
-        let inv_std = var.add_scalar(bn.epsilon).sqrt().recip();
-        (x - per_row(mean), per_row(inv_std))
+        let inv_std = var.add_scalar(bn.epsilon).sqrt().recip().reshape([1, c, 1]);
+        (x - per_row(mean), inv_std)
     };
-    let y = centered * (inv_std * per_row(bn.gamma.val())) + per_row(bn.beta.val());
+    // γ_c/√(σ²_c + ε) once per channel ([1, c, 1]), then one [n, c, 1] copy for the broadcast.
+    let scale = inv_std * bn.gamma.val().reshape([1, c, 1]);
+    let y = centered * scale.repeat_dim(0, n) + per_row(bn.beta.val());
     y.reshape([n, c, h, w])
 }
 

@@ -5,21 +5,26 @@ use burn::backend::{Autodiff, Flex};
 use regnet_anynet::space::{Constraints, DesignSpace, Window};
 use regnet_stats::{AnalyzeOptions, analyze};
 use regnet_sweep::Shard;
-use regnet_train::{DataOptions, TrainConfig, create_sweep, load_data, run_sweep};
+use regnet_train::{DataOptions, TrainConfig, TrainData, create_sweep, load_data, run_sweep};
 
 type B = Autodiff<Flex>;
 
-#[test]
-fn two_spaces_sample_train_analyze() {
-    let root = std::env::temp_dir().join(format!("regnet-pipeline-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let data = load_data(&DataOptions {
+/// The embedded Fashion-MNIST subset in batches of 32 (test batches of 100), one loader worker.
+fn toy_data() -> TrainData {
+    load_data(&DataOptions {
         batch_size: 32,
         test_batch_size: 100,
         workers: 1,
         ..DataOptions::default()
     })
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn two_spaces_sample_train_analyze() {
+    let root = std::env::temp_dir().join(format!("regnet-pipeline-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let data = toy_data();
     let cfg = TrainConfig {
         epochs: 1,
         batch_size: 32,
@@ -108,13 +113,7 @@ fn two_spaces_sample_train_analyze() {
 fn concurrent_jobs_give_the_same_results_as_one_at_a_time() {
     let root = std::env::temp_dir().join(format!("regnet-jobs-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    let data = load_data(&DataOptions {
-        batch_size: 32,
-        test_batch_size: 100,
-        workers: 1,
-        ..DataOptions::default()
-    })
-    .unwrap();
+    let data = toy_data();
     let cfg = TrainConfig {
         epochs: 1,
         batch_size: 32,

@@ -15,7 +15,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use burn::tensor::backend::AutodiffBackend;
 use clap::Parser;
 use regnet_anynet::space::{Constraints, DesignSpace, Window, parse_window};
 use regnet_burn::backend::BackendKind;
@@ -303,7 +302,7 @@ struct ShardJob<'a> {
 
 impl WithBackend for ShardJob<'_> {
     type Out = Result<regnet_sweep::RunReport, regnet_train::TrainError>;
-    fn run<B: AutodiffBackend>(self, device: B::Device, name: &str) -> Self::Out {
+    fn run<B: regnet_burn::TrainBackend>(self, device: B::Device, name: &str) -> Self::Out {
         run_sweep::<B>(
             self.sweep,
             self.shard,

@@ -1,5 +1,6 @@
 //! Training-step throughput (forward + backward + SGD) on the default CPU backend (flex):
-//! RegNetX-200MF and a ~10 MF AnyNet, 32×32 inputs, 10 classes, batch 64.
+//! RegNetX-200MF and a ~10 MF AnyNet, 32×32 inputs, 10 classes, batch 64, once with the flex
+//! kernels of `regnet_burn::ops` and once with burn's own ops (`with_reference_ops`).
 //!
 //! `cargo bench -p regnet-burn --bench train_step`; compare with `bench/torch_step.py`
 //! (see docs/performance.md).
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use burn::backend::{Autodiff, Flex};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use regnet_burn::ops::with_reference_ops;
 use step::{BATCH, Trainer, anynet_10mf, regnetx_200mf};
 
 fn train_step(c: &mut Criterion) {
@@ -25,7 +27,11 @@ fn train_step(c: &mut Criterion) {
         ("anynet_10mf", anynet_10mf()),
     ] {
         let mut t = Trainer::<Autodiff<Flex>>::new(&spec, &Default::default());
-        group.bench_function(name, |b| b.iter(|| t.step()));
+        group.bench_function(format!("{name}/kernels"), |b| b.iter(|| t.step()));
+        let mut t = Trainer::<Autodiff<Flex>>::new(&spec, &Default::default());
+        group.bench_function(format!("{name}/burn_ops"), |b| {
+            b.iter(|| with_reference_ops(|| t.step()))
+        });
     }
     group.finish();
 }

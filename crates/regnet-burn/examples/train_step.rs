@@ -1,18 +1,26 @@
-//! Times training steps (forward + backward + SGD) of RegNetX-200MF or a ~10 MF AnyNet at 32×32,
-//! batch 64, 10 classes, and prints images/s and peak RSS; the burn half of the side-by-side
-//! comparison with `bench/torch_step.py` (see docs/performance.md).
+//! Times training steps (forward + backward + SGD) of a benchmark model and prints images/s and
+//! peak RSS; the burn half of the side-by-side comparison with `bench/torch_step.py` (see
+//! docs/performance.md).
 //!
 //! ```text
-//! cargo run --release -p regnet-burn --example train_step -- regnetx_200mf 20 [flex|ndarray]
+//! cargo run --release -p regnet-burn --example train_step -- MODEL STEPS [BACKEND [RES [BATCH]]]
+//! cargo run --release -p regnet-burn --example train_step -- regnetx_200mf 20 flex
+//! cargo run --release -p regnet-burn --features cuda --example train_step -- regnetx_400mf 20 cuda 224 128
 //! ```
+//!
+//! MODEL is `regnetx_200mf`, `regnetx_400mf` or `anynet_10mf`; BACKEND `flex` (default),
+//! `ndarray`, `cuda` or `wgpu` (each needs its cargo feature); RES defaults to 32, BATCH to 64.
+//! `REGNET_OPS=reference` runs burn's own ops instead of the flex kernels (for comparison).
 
 #[path = "../benches/support/step.rs"]
 mod step;
 
 use std::time::Instant;
 
+use regnet_burn::TrainBackend;
 use regnet_burn::backend::BackendKind;
-use step::{BATCH, Trainer, anynet_10mf, regnetx_200mf};
+use regnet_burn::ops::with_reference_ops;
+use step::{BATCH, RES, Trainer};
 
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -21,8 +29,14 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn time<B: burn::tensor::backend::AutodiffBackend>(spec: &regnet_anynet::AnyNetSpec, steps: usize) {
-    let mut t = Trainer::<B>::new(spec, &Default::default());
+fn time<B: TrainBackend>(
+    spec: &regnet_anynet::AnyNetSpec,
+    steps: usize,
+    batch: usize,
+    res: usize,
+    device: &B::Device,
+) {
+    let mut t = Trainer::<B>::with_size(spec, batch, res, device);
     for _ in 0..2 {
         t.step(); // warm-up
     }
@@ -34,7 +48,7 @@ fn time<B: burn::tensor::backend::AutodiffBackend>(spec: &regnet_anynet::AnyNetS
     let s = start.elapsed().as_secs_f64();
     println!(
         "burn images/s {:.1} ({steps} steps, {:.3} s/step, last loss {loss:.3}, peak RSS {:.0} MiB)",
-        (steps * BATCH) as f64 / s,
+        (steps * batch) as f64 / s,
         s / steps as f64,
         peak_rss_mib().unwrap_or(f64::NAN)
     );
@@ -45,25 +59,63 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = args.get(1).map_or("regnetx_200mf", String::as_str);
     let steps: usize = args.get(2).map_or(Ok(10), |s| s.parse())?;
     let backend: BackendKind = args.get(3).map_or("flex", String::as_str).parse()?;
-    let spec = match model {
-        "regnetx_200mf" => regnetx_200mf(),
-        "anynet_10mf" => anynet_10mf(),
-        other => {
-            return Err(format!("unknown model `{other}`: regnetx_200mf or anynet_10mf").into());
+    let res: usize = args.get(4).map_or(Ok(RES), |s| s.parse())?;
+    let batch: usize = args.get(5).map_or(Ok(BATCH), |s| s.parse())?;
+    let spec = step::model(model).ok_or_else(|| {
+        format!("unknown model `{model}`: regnetx_200mf, regnetx_400mf or anynet_10mf")
+    })?;
+    let reference = std::env::var("REGNET_OPS").is_ok_and(|v| v == "reference");
+    let c = spec.complexity(res as u32)?;
+    println!(
+        "{model}: {} flops, {} params at {res}x{res}, batch {batch}, {backend}{}",
+        c.flops,
+        c.params,
+        if reference { " (burn's ops)" } else { "" }
+    );
+    let run = || -> Result<(), Box<dyn std::error::Error>> {
+        match backend.ensure_compiled()? {
+            #[cfg(feature = "flex")]
+            BackendKind::Flex => time::<regnet_burn::backend::FlexAutodiff>(
+                &spec,
+                steps,
+                batch,
+                res,
+                &Default::default(),
+            ),
+            #[cfg(feature = "ndarray")]
+            BackendKind::NdArray => time::<regnet_burn::backend::NdArrayAutodiff>(
+                &spec,
+                steps,
+                batch,
+                res,
+                &Default::default(),
+            ),
+            #[cfg(feature = "cuda")]
+            BackendKind::Cuda => time::<regnet_burn::backend::CudaAutodiff>(
+                &spec,
+                steps,
+                batch,
+                res,
+                &Default::default(),
+            ),
+            #[cfg(feature = "wgpu")]
+            BackendKind::Wgpu => time::<regnet_burn::backend::WgpuAutodiff>(
+                &spec,
+                steps,
+                batch,
+                res,
+                &Default::default(),
+            ),
+            #[allow(unreachable_patterns)]
+            other => {
+                return Err(format!("backend {other} is not compiled into this example").into());
+            }
         }
+        Ok(())
     };
-    let c = spec.complexity(step::RES as u32)?;
-    println!("{model}: {} flops, {} params at 32x32", c.flops, c.params);
-    match backend.ensure_compiled()? {
-        #[cfg(feature = "flex")]
-        BackendKind::Flex => time::<regnet_burn::backend::FlexAutodiff>(&spec, steps),
-        #[cfg(feature = "ndarray")]
-        BackendKind::NdArray => time::<regnet_burn::backend::NdArrayAutodiff>(&spec, steps),
-        other => {
-            return Err(
-                format!("backend {other} is compiled in but not wired into this example").into(),
-            );
-        }
+    if reference {
+        with_reference_ops(run)
+    } else {
+        run()
     }
-    Ok(())
 }

@@ -5,6 +5,8 @@
 //! - [`AnyNetConfig`] is its serialisable twin (the spec plus init options).
 //! - [`weights`] imports PyTorch checkpoints (`.pth`, `.safetensors`) named as pycls, timm or
 //!   torchvision, and exports safetensors in those names.
+//! - [`ops`] is the backend extension the modules train with ([`RegNetOps`]: convolution and
+//!   fused BatchNorm + residual + ReLU, forward and backward), with CPU kernels for flex.
 //! - [`backend`] names the concrete backends behind the cargo features `flex` (default), `ndarray`,
 //!   `cuda` and `wgpu`.
 //!
@@ -27,11 +29,13 @@ pub mod backend;
 mod config;
 mod error;
 mod model;
+pub mod ops;
 pub mod weights;
 
 pub use config::AnyNetConfig;
 pub use error::{BackendError, BuildError, WeightsError};
 pub use model::{
     AnyNet, BN_EPS, BN_MOMENTUM, BasicBlock, Block, BottleneckBlock, ConvBn, FC_INIT_STD, Head,
-    SqueezeExcitation, Stem, batch_norm,
+    SqueezeExcitation, Stem, batch_norm, batch_norm_act, conv2d,
 };
+pub use ops::{RegNetOps, TrainBackend};

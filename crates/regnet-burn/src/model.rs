@@ -8,14 +8,16 @@ use burn::module::{Initializer, Module, ModuleVisitor, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
-use burn::tensor::Tensor;
-use burn::tensor::activation::{relu, sigmoid};
+use burn::tensor::activation::{self, relu, sigmoid};
 use burn::tensor::backend::Backend;
+use burn::tensor::ops::ConvOptions;
+use burn::tensor::{Tensor, TensorPrimitive};
 use burn_store::ModuleSnapshot;
 use regnet_anynet::{AnyNetSpec, BlockPlan, BlockType, HeadPlan, Op, StemPlan};
 
 use crate::BuildError;
 use crate::config::AnyNetConfig;
+use crate::ops::RegNetOps;
 
 /// BatchNorm ε (pycls `BN.EPS`, PyTorch default).
 pub const BN_EPS: f64 = 1e-5;
@@ -97,30 +99,36 @@ fn bn<B: Backend>(c: usize, zero_gamma: bool, device: &B::Device) -> BatchNorm<B
     bn
 }
 
-/// BatchNorm over `[n, c, h, w]` with PyTorch's semantics (pycls `nn.BatchNorm2d`), computed in a
-/// layout that burn's flex CPU backend runs on its SIMD paths.
+/// BatchNorm over `[n, c, h, w]` with PyTorch's semantics (pycls `nn.BatchNorm2d`), then the
+/// residual `+ r` when given, then ReLU when `relu`: the X block's "BN → ReLU" and
+/// "BN → add → ReLU" as one op.
 ///
 /// Training (an autodiff device): batch statistics μ_c, σ²_c (biased) normalise the input,
-/// y = (x − μ_c)·γ_c/√(σ²_c + ε) + β_c, and the running statistics move by the momentum m:
-/// running_mean ← (1 − m)·running_mean + m·μ_c and running_var ← (1 − m)·running_var + m·σ²_c·N/(N − 1)
-/// with N = n·h·w, the *unbiased* variance as PyTorch (burn's own `BatchNorm` uses the biased one).
-/// Inference: the running statistics instead of the batch's.
-///
-/// burn's `BatchNorm::forward` broadcasts `[1, c, 1, 1]` statistics against the activation and
-/// transposes it to reduce, both of which flex runs element by element through a strided iterator
-/// (about 60 % of a training step in a profile of a 10 MF AnyNet). Here the activation is viewed as
-/// `[n, c, h·w]`, reductions run over the contiguous last axis, and per-channel values are
-/// materialised as `[n, c, 1]` (a few KB), the "one scalar per row" broadcast flex vectorises. The
-/// arithmetic is the same; the module, its parameters and its record are burn's `BatchNorm`.
-pub fn batch_norm<B: Backend>(bn: &BatchNorm<B>, x: Tensor<B, 4>) -> Tensor<B, 4> {
+/// y = (x − μ_c)·γ_c/√(σ²_c + ε) + β_c, computed by [`RegNetOps::regnet_batch_norm`] (flex: a
+/// fused two-pass kernel; its backward is one node of the autodiff graph), and the running
+/// statistics move by the momentum m: running_mean ← (1 − m)·running_mean + m·μ_c and
+/// running_var ← (1 − m)·running_var + m·σ²_c·N/(N − 1) with N = n·h·w, the *unbiased* variance
+/// as PyTorch (burn's own `BatchNorm` uses the biased one).
+/// Inference: the running statistics instead of the batch's, with tensor ops.
+pub fn batch_norm_act<B: RegNetOps>(
+    bn: &BatchNorm<B>,
+    x: Tensor<B, 4>,
+    residual: Option<Tensor<B, 4>>,
+    relu: bool,
+) -> Tensor<B, 4> {
     let [n, c, h, w] = x.dims();
-    let x = x.reshape([n, c, h * w]);
     let device = x.device();
-    let per_row = |t: Tensor<B, 1>| t.reshape([1, c, 1]).repeat_dim(0, n);
-    let (centered, inv_std) = if B::ad_enabled(&device) {
-        let mean = x.clone().mean_dim(2).mean_dim(0); // [1, c, 1]
-        let centered = x - mean.clone().repeat_dim(0, n);
-        let var = centered.clone().square().mean_dim(2).mean_dim(0); // biased, [1, c, 1]
+    if B::ad_enabled(&device) {
+        let out = B::regnet_batch_norm(
+            x.into_primitive().tensor(),
+            bn.gamma.val().into_primitive().tensor(),
+            bn.beta.val().into_primitive().tensor(),
+            residual.map(|r| r.into_primitive().tensor()),
+            bn.epsilon,
+            relu,
+        );
+        let mean: Tensor<B, 1> = Tensor::from_primitive(TensorPrimitive::Float(out.mean));
+        let var: Tensor<B, 1> = Tensor::from_primitive(TensorPrimitive::Float(out.var));
         let count = (n * h * w) as f64;
         let unbiased = if count > 1.0 {
             count / (count - 1.0)
@@ -133,26 +141,67 @@ pub fn batch_norm<B: Backend>(bn: &BatchNorm<B>, x: Tensor<B, 4>) -> Tensor<B, 4
         bn.running_mean.update(
             running_mean
                 .mul_scalar(1.0 - m)
-                .add(mean.detach().reshape([c]).mul_scalar(m))
+                .add(mean.detach().mul_scalar(m))
                 .detach(),
         );
         bn.running_var.update(
             running_var
                 .mul_scalar(1.0 - m)
-                .add(var.clone().detach().reshape([c]).mul_scalar(m * unbiased))
+                .add(var.detach().mul_scalar(m * unbiased))
                 .detach(),
         );
-        (centered, var.add_scalar(bn.epsilon).sqrt().recip())
-    } else {
-        let mean = bn.running_mean.value().to_device(&device);
-        let var = bn.running_var.value().to_device(&device);
-        let inv_std = var.add_scalar(bn.epsilon).sqrt().recip().reshape([1, c, 1]);
-        (x - per_row(mean), inv_std)
-    };
-    // γ_c/√(σ²_c + ε) once per channel ([1, c, 1]), then one [n, c, 1] copy for the broadcast.
+        return Tensor::from_primitive(TensorPrimitive::Float(out.y));
+    }
+    // Inference. The activation is viewed as `[n, c, h·w]` and per-channel values are
+    // materialised as `[n, c, 1]` (a few KB), the "one scalar per row" broadcast flex vectorises.
+    let x = x.reshape([n, c, h * w]);
+    let per_row = |t: Tensor<B, 3>| t.repeat_dim(0, n);
+    let mean = bn
+        .running_mean
+        .value()
+        .to_device(&device)
+        .reshape([1, c, 1]);
+    let var = bn.running_var.value().to_device(&device);
+    let inv_std = var.add_scalar(bn.epsilon).sqrt().recip().reshape([1, c, 1]);
+    // γ_c/√(σ²_c + ε) and β_c − μ_c·γ_c/√(σ²_c + ε) once per channel.
     let scale = inv_std * bn.gamma.val().reshape([1, c, 1]);
-    let y = centered * scale.repeat_dim(0, n) + per_row(bn.beta.val());
+    let shift = bn.beta.val().reshape([1, c, 1]) - mean * scale.clone();
+    let mut y = x * per_row(scale) + per_row(shift);
+    if let Some(r) = residual {
+        y = y + r.reshape([n, c, h * w]);
+    }
+    if relu {
+        y = activation::relu(y);
+    }
     y.reshape([n, c, h, w])
+}
+
+/// BatchNorm alone: [`batch_norm_act`] without residual and ReLU.
+pub fn batch_norm<B: RegNetOps>(bn: &BatchNorm<B>, x: Tensor<B, 4>) -> Tensor<B, 4> {
+    batch_norm_act(bn, x, None, false)
+}
+
+/// A burn `Conv2d` applied through [`RegNetOps::regnet_conv2d`] (flex: batch-folded GEMMs per
+/// group; its backward is one node of the autodiff graph). Padding other than symmetric explicit
+/// padding (the modules here build only that) goes through burn's `Conv2d::forward`.
+pub fn conv2d<B: RegNetOps>(conv: &Conv2d<B>, x: Tensor<B, 4>) -> Tensor<B, 4> {
+    let [top, left] = match &conv.padding {
+        PaddingConfig2d::Explicit(top, left, bottom, right) if top == bottom && left == right => {
+            [*top, *left]
+        }
+        PaddingConfig2d::Valid => [0, 0],
+        _ => return conv.forward(x),
+    };
+    let options = ConvOptions::new(conv.stride, [top, left], conv.dilation, conv.groups);
+    let out = B::regnet_conv2d(
+        x.into_primitive().tensor(),
+        conv.weight.val().into_primitive().tensor(),
+        conv.bias
+            .as_ref()
+            .map(|b| b.val().into_primitive().tensor()),
+        options,
+    );
+    Tensor::from_primitive(TensorPrimitive::Float(out))
 }
 
 /// Touches every float parameter, which makes burn run its lazy initialiser.
@@ -186,10 +235,17 @@ impl<B: Backend> ConvBn<B> {
             bn: bn(op.c_out, false, device),
         }
     }
+}
 
+impl<B: RegNetOps> ConvBn<B> {
     /// conv → BN.
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
-        batch_norm(&self.bn, self.conv.forward(x))
+        batch_norm(&self.bn, conv2d(&self.conv, x))
+    }
+
+    /// conv → BN → ReLU, fused.
+    pub fn forward_relu(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
+        batch_norm_act(&self.bn, conv2d(&self.conv, x), None, true)
     }
 }
 
@@ -228,10 +284,12 @@ impl<B: Backend> Stem<B> {
             pool,
         }
     }
+}
 
+impl<B: RegNetOps> Stem<B> {
     /// conv → BN → ReLU (→ max-pool).
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
-        let x = relu(batch_norm(&self.bn, self.conv.forward(x)));
+        let x = batch_norm_act(&self.bn, conv2d(&self.conv, x), None, true);
         match &self.pool {
             Some(pool) => pool.forward(x),
             None => x,
@@ -249,12 +307,12 @@ pub struct SqueezeExcitation<B: Backend> {
     pub expand: Conv2d<B>,
 }
 
-impl<B: Backend> SqueezeExcitation<B> {
+impl<B: RegNetOps> SqueezeExcitation<B> {
     /// pool → conv → ReLU → conv → sigmoid → x · gate.
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
         let s = global_avg_pool(x.clone());
-        let s = relu(self.reduce.forward(s));
-        let s = sigmoid(self.expand.forward(s));
+        let s = relu(conv2d(&self.reduce, s));
+        let s = sigmoid(conv2d(&self.expand, s));
         x * s
     }
 }
@@ -312,7 +370,9 @@ impl<B: Backend> BottleneckBlock<B> {
             final_relu: plan.kind != BlockType::ResBottleneckLinear,
         }
     }
+}
 
+impl<B: RegNetOps> BottleneckBlock<B> {
     /// The block's forward pass.
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
         // Skip connection: identity or projection, from the block input.
@@ -321,20 +381,15 @@ impl<B: Backend> BottleneckBlock<B> {
             (None, true) => Some(x.clone()),
             (None, false) => None,
         };
-        // Transform: 1×1, 3×3 group conv (stride), [SE], 1×1.
-        let out = relu(batch_norm(&self.a_bn, self.a.forward(x)));
-        let out = relu(batch_norm(&self.b_bn, self.b.forward(out)));
+        // Transform: 1×1, BN, ReLU; 3×3 group conv (stride), BN, ReLU; [SE]; 1×1.
+        let out = batch_norm_act(&self.a_bn, conv2d(&self.a, x), None, true);
+        let out = batch_norm_act(&self.b_bn, conv2d(&self.b, out), None, true);
         let out = match &self.se {
             Some(se) => se.forward(out),
             None => out,
         };
-        let out = batch_norm(&self.c_bn, self.c.forward(out));
-        // Residual add, then ReLU.
-        let out = match skip {
-            Some(skip) => out + skip,
-            None => out,
-        };
-        if self.final_relu { relu(out) } else { out }
+        // BN, residual add, ReLU: one fused op.
+        batch_norm_act(&self.c_bn, conv2d(&self.c, out), skip, self.final_relu)
     }
 }
 
@@ -371,7 +426,9 @@ impl<B: Backend> BasicBlock<B> {
             residual: plan.residual,
         }
     }
+}
 
+impl<B: RegNetOps> BasicBlock<B> {
     /// The block's forward pass.
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
         let skip = match (&self.proj, self.residual) {
@@ -379,13 +436,9 @@ impl<B: Backend> BasicBlock<B> {
             (None, true) => Some(x.clone()),
             (None, false) => None,
         };
-        let out = relu(batch_norm(&self.a_bn, self.a.forward(x)));
-        let out = batch_norm(&self.b_bn, self.b.forward(out));
-        let out = match skip {
-            Some(skip) => out + skip,
-            None => out,
-        };
-        relu(out)
+        let out = batch_norm_act(&self.a_bn, conv2d(&self.a, x), None, true);
+        // BN, residual add (R), ReLU: one fused op.
+        batch_norm_act(&self.b_bn, conv2d(&self.b, out), skip, true)
     }
 }
 
@@ -412,7 +465,9 @@ impl<B: Backend> Block<B> {
             Self::Basic(BasicBlock::new(plan, zero_last_gamma, device))
         }
     }
+}
 
+impl<B: RegNetOps> Block<B> {
     /// The block's forward pass.
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
         match self {
@@ -451,11 +506,13 @@ impl<B: Backend> Head<B> {
         fc.bias = Some(Initializer::Zeros.init([fc_dims.1], device));
         Self { conv, fc }
     }
+}
 
+impl<B: RegNetOps> Head<B> {
     /// [conv → BN → ReLU] → pool → FC; returns logits `[n, num_classes]`.
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 2> {
         let x = match &self.conv {
-            Some(c) => relu(c.forward(x)),
+            Some(c) => c.forward_relu(x),
             None => x,
         };
         let [n, c, _, _] = x.dims();
@@ -540,7 +597,9 @@ impl<B: Backend> AnyNet<B> {
             .map(|s| s.shape.num_elements())
             .sum()
     }
+}
 
+impl<B: RegNetOps> AnyNet<B> {
     /// Logits `[n, num_classes]` of images `[n, in_channels, h, w]`.
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 2> {
         let x = self.features(x);

@@ -1,16 +1,20 @@
 //! Cross-backend check: forward and gradients of an X block and a Y block with groups > 1 agree
-//! between burn's two CPU backends, flex and ndarray (burn had grouped-conv bugs: #2286, #3521);
-//! with the `wgpu` feature also on wgpu (ignored by default; runs on Mesa lavapipe without a GPU).
+//! between burn's standard ops on flex (the reference: `ops::with_reference_ops`) and
+//! - the flex kernels of `regnet_burn::ops` (always),
+//! - burn's ndarray backend (with the `ndarray` feature; burn had grouped-conv bugs: #2286, #3521),
+//! - CUDA (with the `cuda` feature; ignored by default; `bench/gpu_check.sh` runs it),
+//! - wgpu (with the `wgpu` feature; ignored by default; runs on Mesa lavapipe without a GPU).
 
 mod common;
 
-use burn::backend::{Autodiff, Flex, NdArray};
+use burn::backend::{Autodiff, Flex};
 use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Tensor, TensorData};
 use burn_store::{ModuleSnapshot, TensorSnapshot};
 use common::{max_abs_diff, tiny_spec, values};
 use regnet_anynet::{BlockPlan, BlockType, StemType};
-use regnet_burn::{Block, BottleneckBlock};
+use regnet_burn::ops::with_reference_ops;
+use regnet_burn::{Block, BottleneckBlock, TrainBackend};
 
 const TOLERANCE: f32 = 1e-4;
 
@@ -53,7 +57,7 @@ fn bottleneck_grads<B: AutodiffBackend>(
     v
 }
 
-fn run<B: AutodiffBackend>(
+fn run<B: TrainBackend>(
     plan: &BlockPlan,
     weights: &[TensorSnapshot],
     x: &TensorData,
@@ -95,8 +99,9 @@ fn plans() -> Vec<(String, BlockPlan)> {
     out
 }
 
-/// Runs every plan on the reference (flex) and on `B`; returns the largest difference seen.
-fn compare<B: AutodiffBackend>(device: &B::Device) -> f32 {
+/// Runs every plan on the reference (burn's ops on flex) and on `B`; returns the largest
+/// difference seen.
+fn compare<B: TrainBackend>(device: &B::Device) -> f32 {
     let flex = Default::default();
     <Flex as burn::tensor::backend::Backend>::seed(&flex, 7); // fixed weights and inputs
     let mut worst = 0.0f32;
@@ -116,7 +121,7 @@ fn compare<B: AutodiffBackend>(device: &B::Device) -> f32 {
             &Default::default(),
         )
         .into_data();
-        let a = run::<Autodiff<Flex>>(&plan, &weights, &x, &w, &flex);
+        let a = with_reference_ops(|| run::<Autodiff<Flex>>(&plan, &weights, &x, &w, &flex));
         let b = run::<B>(&plan, &weights, &x, &w, device);
         let d = max_abs_diff(&a.out, &b.out);
         assert!(d < TOLERANCE, "{name}: forward differs by {d}");
@@ -139,9 +144,24 @@ fn compare<B: AutodiffBackend>(device: &B::Device) -> f32 {
 }
 
 #[test]
+fn flex_kernels_and_burn_ops_agree_on_grouped_x_and_y_blocks() {
+    let worst = compare::<Autodiff<Flex>>(&Default::default());
+    eprintln!("flex kernels vs burn's ops on flex: largest difference {worst:e}");
+}
+
+#[cfg(feature = "ndarray")]
+#[test]
 fn flex_and_ndarray_agree_on_grouped_x_and_y_blocks() {
-    let worst = compare::<Autodiff<NdArray>>(&Default::default());
+    let worst = compare::<Autodiff<burn::backend::NdArray>>(&Default::default());
     eprintln!("flex vs ndarray: largest difference {worst:e}");
+}
+
+#[cfg(feature = "cuda")]
+#[test]
+#[ignore = "needs an NVIDIA GPU and its driver (bench/gpu_check.sh runs it)"]
+fn flex_and_cuda_agree_on_grouped_x_and_y_blocks() {
+    let worst = compare::<Autodiff<burn::backend::Cuda>>(&Default::default());
+    eprintln!("flex vs cuda: largest difference {worst:e}");
 }
 
 #[cfg(feature = "wgpu")]

@@ -11,8 +11,8 @@ use burn::tensor::{Tensor, TensorData};
 use burn_store::TensorSnapshot;
 use common::{max_abs_diff, values};
 use regnet_anynet::{AnyNetSpec, RegNetParams};
-use regnet_burn::AnyNet;
 use regnet_burn::weights::{NamingScheme, load_checkpoint, read_checkpoint};
+use regnet_burn::{AnyNet, RegNetOps};
 
 type B = Flex;
 
@@ -49,18 +49,29 @@ fn io() -> BTreeMap<String, TensorSnapshot> {
     read_checkpoint(&fixture("io.safetensors")).unwrap()
 }
 
-fn tensor<const D: usize>(io: &BTreeMap<String, TensorSnapshot>, key: &str) -> Tensor<B, D> {
+fn tensor<Bk: RegNetOps, const D: usize>(
+    io: &BTreeMap<String, TensorSnapshot>,
+    key: &str,
+) -> Tensor<Bk, D> {
     let data: TensorData = io[key].to_data().unwrap();
     Tensor::from_data(data, &Default::default())
 }
 
 fn check(model_name: &str, scheme: NamingScheme, file: &str) -> f32 {
+    check_on::<B>(model_name, scheme, file)
+}
+
+/// Loads the fixture weights into a model on `Bk` and compares its eval-mode logits.
+fn check_on<Bk: RegNetOps>(model_name: &str, scheme: NamingScheme, file: &str) -> f32 {
     let spec = spec(model_name);
     let io = io();
-    let model: AnyNet<B> = AnyNet::new(&spec, &Default::default()).unwrap();
+    let model: AnyNet<Bk> = AnyNet::new(&spec, &Default::default()).unwrap();
     let model = load_checkpoint(model, fixture(file), scheme).unwrap();
-    let logits = values(model.forward(tensor::<4>(&io, "input")));
-    let expected = values(tensor::<2>(&io, &format!("logits.{model_name}.{scheme}")));
+    let logits = values(model.forward(tensor::<Bk, 4>(&io, "input")));
+    let expected = values(tensor::<Bk, 2>(
+        &io,
+        &format!("logits.{model_name}.{scheme}"),
+    ));
     assert!(
         expected.iter().any(|v| v.abs() > 0.5),
         "fixture logits are not trivially small"
@@ -93,6 +104,21 @@ fn regnetx_matches_pycls_timm_torchvision() {
 fn regnety_matches_pycls_timm_torchvision() {
     for scheme in NamingScheme::ALL {
         check("regnety", scheme, &format!("regnety_{scheme}.safetensors"));
+    }
+}
+
+#[cfg(feature = "cuda")]
+#[test]
+#[ignore = "needs an NVIDIA GPU and its driver (bench/gpu_check.sh runs it)"]
+fn cuda_logits_match_pycls_timm_torchvision() {
+    for model in ["regnetx", "regnety"] {
+        for scheme in NamingScheme::ALL {
+            check_on::<burn::backend::Cuda>(
+                model,
+                scheme,
+                &format!("{model}_{scheme}.safetensors"),
+            );
+        }
     }
 }
 

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use burn::tensor::backend::AutodiffBackend;
 use clap::Args as ClapArgs;
 use regnet_anynet::space::{Constraints, DesignSpace, Window};
+use regnet_burn::TrainBackend;
 use regnet_sweep::{RunReport, Shard, Sweep};
 use regnet_train::{TrainConfig, TrainData, create_sweep, run_sweep};
 
@@ -59,7 +59,7 @@ struct Job {
 
 impl WithBackend for Job {
     type Out = Result<RunReport, CliError>;
-    fn run<B: AutodiffBackend>(self, device: B::Device, name: &str) -> Self::Out {
+    fn run<B: TrainBackend>(self, device: B::Device, name: &str) -> Self::Out {
         run_sweep::<B>(
             &self.sweep,
             self.shard,

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use burn::tensor::backend::AutodiffBackend;
 use clap::Args as ClapArgs;
 use regnet_anynet::AnyNetSpec;
+use regnet_burn::TrainBackend;
 use regnet_train::{
     DataOptions, DatasetKind, Preset, TrainConfig, TrainData, TrainOptions, load_data, train,
 };
@@ -128,7 +128,7 @@ struct Job {
 
 impl WithBackend for Job {
     type Out = Result<regnet_train::TrainSummary, CliError>;
-    fn run<B: AutodiffBackend>(self, device: B::Device, name: &str) -> Self::Out {
+    fn run<B: TrainBackend>(self, device: B::Device, name: &str) -> Self::Out {
         let opts = TrainOptions {
             out_dir: Some(self.out),
             resume: self.resume,

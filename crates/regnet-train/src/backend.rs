@@ -1,7 +1,7 @@
 //! Running generic training code on a backend chosen at run time (`flex|ndarray|cuda|wgpu`).
 
-use burn::tensor::backend::AutodiffBackend;
 use regnet_burn::BackendError;
+use regnet_burn::TrainBackend;
 use regnet_burn::backend::BackendKind;
 
 /// Work that runs on any autodiff backend (Rust has no generic closures, so this is a trait).
@@ -9,7 +9,7 @@ pub trait WithBackend {
     /// The result.
     type Out;
     /// Runs on backend `B` with `device`; `name` is the backend's command-line name.
-    fn run<B: AutodiffBackend>(self, device: B::Device, name: &str) -> Self::Out;
+    fn run<B: TrainBackend>(self, device: B::Device, name: &str) -> Self::Out;
 }
 
 /// Runs `work` on the backend `kind`, on GPU number `device` for cuda and wgpu (ignored on CPU).

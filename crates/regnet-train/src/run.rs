@@ -10,10 +10,11 @@ use burn::optim::decay::WeightDecayConfig;
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{GradientsParams, Optimizer, SgdConfig};
 use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder, Recorder};
-use burn::tensor::backend::{AutodiffBackend, Backend};
+use burn::tensor::backend::Backend;
 use burn::tensor::{ElementConversion, Int, Tensor, TensorData};
 use indicatif::{ProgressBar, ProgressStyle};
 use regnet_anynet::{AnyNetSpec, Complexity};
+use regnet_burn::{RegNetOps, TrainBackend};
 use regnet_data::{Batch, Loader};
 use regnet_sweep::{EpochStats, JsonlWriter, TrainOutcome, read_jsonl};
 use serde::{Deserialize, Serialize};
@@ -152,7 +153,7 @@ fn to_tensors<B: Backend>(batch: &Batch, device: &B::Device) -> (Tensor<B, 4>, T
 
 /// Test top-1 and top-5 error (%) of `model` over a loader (eval mode: BN running statistics), on
 /// its first `max_batches` batches if given.
-pub fn evaluate<B: Backend>(
+pub fn evaluate<B: RegNetOps>(
     model: &AnyNet<B>,
     test: &Loader,
     max_batches: Option<usize>,
@@ -201,7 +202,7 @@ static INIT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// The spec's input channels and classes are set from the data. Initialisation, data order and every
 /// augmentation draw follow `cfg.seed`, so a run is reproducible and a resumed run equals an
 /// uninterrupted one. A non-finite loss stops the run and is recorded as diverged (not an error).
-pub fn train<B: AutodiffBackend>(
+pub fn train<B: TrainBackend>(
     spec: &AnyNetSpec,
     data: &TrainData,
     cfg: &TrainConfig,

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use burn::tensor::backend::AutodiffBackend;
 use regnet_anynet::AnyNetSpec;
 use regnet_anynet::space::{Constraints, DesignSpace, SampleStats, Sampler};
+use regnet_burn::TrainBackend;
 use regnet_sweep::{PopulationEntry, RunReport, Shard, Sweep};
 
 use crate::{TrainConfig, TrainData, TrainError, TrainOptions, train};
@@ -55,7 +55,7 @@ pub fn entry_spec(entry: &PopulationEntry) -> Result<AnyNetSpec, TrainError> {
 /// augmentation have per-model generators. Whether concurrency pays depends on the device
 /// (docs/sweeps.md has the measurements).
 #[allow(clippy::too_many_arguments)]
-pub fn run_sweep<B: AutodiffBackend>(
+pub fn run_sweep<B: TrainBackend>(
     sweep: &Sweep,
     shard: Shard,
     resume: bool,

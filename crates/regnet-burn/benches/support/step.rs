@@ -6,14 +6,14 @@ use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::decay::WeightDecayConfig;
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{GradientsParams, Optimizer, SgdConfig};
-use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Distribution, Int, Tensor};
 use regnet_anynet::{AnyNetSpec, BlockType, StageSpec, StemType, zoo};
 use regnet_burn::AnyNet;
+use regnet_burn::TrainBackend;
 
-/// Image side of the benchmark inputs.
+/// Image side of the benchmark inputs (default).
 pub const RES: usize = 32;
-/// Images per step.
+/// Images per step (default).
 pub const BATCH: usize = 64;
 /// Classes.
 pub const CLASSES: u32 = 10;
@@ -23,6 +23,23 @@ pub fn regnetx_200mf() -> AnyNetSpec {
     let mut s = zoo::model("RegNetX-200MF").expect("zoo model");
     s.num_classes = CLASSES;
     s
+}
+
+/// RegNetX-400MF with a 10-class head (the GPU check runs it at 224×224, batch 128).
+pub fn regnetx_400mf() -> AnyNetSpec {
+    let mut s = zoo::model("RegNetX-400MF").expect("zoo model");
+    s.num_classes = CLASSES;
+    s
+}
+
+/// The benchmark models by name: `regnetx_200mf`, `regnetx_400mf`, `anynet_10mf`.
+pub fn model(name: &str) -> Option<AnyNetSpec> {
+    match name {
+        "regnetx_200mf" => Some(regnetx_200mf()),
+        "regnetx_400mf" => Some(regnetx_400mf()),
+        "anynet_10mf" => Some(anynet_10mf()),
+        _ => None,
+    }
 }
 
 /// A ~10 MF AnyNet at 32×32: CIFAR stem (16), three X stages of one block, widths 24/48/96,
@@ -50,7 +67,7 @@ pub fn anynet_10mf() -> AnyNetSpec {
 }
 
 /// Model, SGD (momentum 0.9, Nesterov, wd 5e-5, lr 0.1, as pycls) and one fixed batch.
-pub struct Trainer<B: AutodiffBackend> {
+pub struct Trainer<B: TrainBackend> {
     model: Option<AnyNet<B>>,
     optim: burn::optim::adaptor::OptimizerAdaptor<burn::optim::Sgd<B::InnerBackend>, AnyNet<B>, B>,
     x: Tensor<B, 4>,
@@ -58,9 +75,14 @@ pub struct Trainer<B: AutodiffBackend> {
     device: B::Device,
 }
 
-impl<B: AutodiffBackend> Trainer<B> {
-    /// A trainer for `spec` on `device`.
+impl<B: TrainBackend> Trainer<B> {
+    /// A trainer for `spec` on `device` at the default size (batch 64, 32×32).
     pub fn new(spec: &AnyNetSpec, device: &B::Device) -> Self {
+        Self::with_size(spec, BATCH, RES, device)
+    }
+
+    /// A trainer for `spec` on `device`, `batch` images of `res`×`res` per step.
+    pub fn with_size(spec: &AnyNetSpec, batch: usize, res: usize, device: &B::Device) -> Self {
         B::seed(device, 0);
         let model = AnyNet::new(spec, device).expect("valid spec");
         let optim = SgdConfig::new()
@@ -72,9 +94,9 @@ impl<B: AutodiffBackend> Trainer<B> {
             ))
             .with_weight_decay(Some(WeightDecayConfig::new(5e-5)))
             .init();
-        let x = Tensor::random([BATCH, 3, RES, RES], Distribution::Normal(0.0, 1.0), device);
+        let x = Tensor::random([batch, 3, res, res], Distribution::Normal(0.0, 1.0), device);
         let y = Tensor::<B, 1, Int>::random(
-            [BATCH],
+            [batch],
             Distribution::Uniform(0.0, CLASSES as f64),
             device,
         );

@@ -89,6 +89,39 @@ pub enum QuantizedError {
         /// The (clamped) group width.
         g: u32,
     },
+    /// A value is above one of the crate's documented limits ([`crate::MAX_DEPTH`],
+    /// [`crate::MAX_WIDTH`], [`crate::MAX_FIT_BLOCKS`], [`crate::MAX_BOT_MUL`]).
+    #[error("{field} = {value} exceeds the supported maximum of {max}")]
+    AboveLimit {
+        /// The parameter or input, as the paper and the API name it (`d`, `q`, `w0`, `widths[3]`, …).
+        field: &'static str,
+        /// The rejected value (saturated to `u64::MAX` for larger values).
+        value: u64,
+        /// The largest accepted value.
+        max: u64,
+    },
+    /// A per-block width given to the inverse fit is above [`crate::MAX_WIDTH`].
+    #[error(
+        "cannot fit widths: width of block {block} is {w}, above the supported maximum of {max}"
+    )]
+    FitWidthTooLarge {
+        /// Index j of the block.
+        block: usize,
+        /// The rejected width.
+        w: u32,
+        /// The largest accepted width.
+        max: u32,
+    },
+    /// A fit option is outside its accepted range.
+    #[error("fit option {field} = {value} is out of range: expected {expected}")]
+    InvalidFitOption {
+        /// The option (`q`, `wm_min`, `wm_max`).
+        field: &'static str,
+        /// The rejected value.
+        value: f64,
+        /// The accepted range, in words.
+        expected: &'static str,
+    },
     /// The inverse fit needs at least one per-block width, all positive.
     #[error("cannot fit widths: {reason}")]
     InvalidFitInput {

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde_yaml_ng::{Mapping, Value};
 
+use crate::error::one_line;
 use crate::{AnyNetSpec, BlockType, RegNetParams, SpecError, StageSpec, StemType};
 
 /// Top-level pycls sections that do not change the architecture and are ignored.
@@ -68,7 +69,8 @@ pub fn load_pycls_config(path: &Path) -> Result<PyclsConfig, SpecError> {
 /// assert_eq!(cfg.spec.widths(), vec![24, 56, 152, 368]);
 /// ```
 pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
-    let root: Value = serde_yaml_ng::from_str(text).map_err(|e| SpecError::Yaml(e.to_string()))?;
+    let root: Value =
+        serde_yaml_ng::from_str(text).map_err(|e| SpecError::Yaml(one_line(&e.to_string())))?;
     let root = match root {
         Value::Mapping(m) => m,
         Value::Null => Mapping::new(),
@@ -112,13 +114,13 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
             "ACTIVATION_FUN" => {
                 let a = get_str(&full, v)?;
                 if a != "relu" {
-                    return Err(unsupported(&full, &a));
+                    return Err(unsupported(&full, &one_line(&a)));
                 }
             }
             "SCALING_TYPE" => {
                 let s = get_str(&full, v)?;
                 if !s.is_empty() {
-                    return Err(unsupported(&full, &s));
+                    return Err(unsupported(&full, &one_line(&s)));
                 }
             }
             "SCALING_FACTOR" => {
@@ -151,7 +153,7 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
         other => Err(SpecError::BadValue {
             key: "MODEL.TYPE".into(),
             problem: "must be anynet or regnet".into(),
-            value: format!("{other:?}"),
+            value: one_line(&format!("{other:?}")),
         }),
     }
 }
@@ -262,13 +264,16 @@ fn anynet_spec(m: Mapping, num_classes: u32) -> Result<AnyNetSpec, SpecError> {
     Ok(spec)
 }
 
+/// A YAML value printed on one line for an error message: as JSON (`[1,2]`, `{"a":1}`) where it has a
+/// JSON form, else as flow-less YAML with its line breaks escaped; cut after 60 characters.
 fn short(v: &Value) -> String {
-    let s = serde_yaml_ng::to_string(v).unwrap_or_default();
-    let s = s.trim();
+    let s = serde_json::to_string(v)
+        .unwrap_or_else(|_| serde_yaml_ng::to_string(v).unwrap_or_default());
+    let s = one_line(s.trim());
     if s.len() > 60 {
         format!("{}…", &s[..s.floor_char_boundary(60)])
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -290,7 +295,7 @@ fn bad(key: &str, problem: &str, v: &Value) -> SpecError {
 
 fn key_name(k: &Value, prefix: &str) -> Result<String, SpecError> {
     match k {
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => Ok(one_line(s)),
         other => Err(bad(&format!("{prefix}<key>"), "must be a string", other)),
     }
 }
@@ -345,7 +350,7 @@ fn get_stem(key: &str, v: &Value) -> Result<StemType, SpecError> {
     StemType::from_name(&s).ok_or_else(|| SpecError::BadValue {
         key: key.into(),
         problem: "must be simple_stem_in, res_stem_cifar or res_stem_in".into(),
-        value: s,
+        value: one_line(&s),
     })
 }
 
@@ -354,6 +359,6 @@ fn get_block(key: &str, v: &Value) -> Result<BlockType, SpecError> {
     BlockType::from_name(&s).ok_or_else(|| SpecError::BadValue {
         key: key.into(),
         problem: "must be res_bottleneck_block, res_basic_block, vanilla_block or res_bottleneck_linear_block".into(),
-        value: s,
+        value: one_line(&s),
     })
 }

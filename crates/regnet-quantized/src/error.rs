@@ -26,13 +26,13 @@ pub enum QuantizedError {
         q: u32,
     },
     /// The slope `wa` must be finite and non-negative (pycls allows 0; the paper asks for wa > 0).
-    #[error("slope wa must be finite and >= 0, got {wa}")]
+    #[error("slope wa must be finite and >= 0, got {wa:?}")]
     InvalidWa {
         /// The rejected slope.
         wa: f64,
     },
     /// The width multiplier `wm` must be finite and greater than 1.
-    #[error("width multiplier wm must be finite and > 1, got {wm}")]
+    #[error("width multiplier wm must be finite and > 1, got {wm:?}")]
     InvalidWm {
         /// The rejected multiplier.
         wm: f64,
@@ -67,7 +67,7 @@ pub enum QuantizedError {
     },
     /// The bottleneck multiplier (1/b in the paper) must be finite, positive, and < 1 or an integer.
     #[error(
-        "stage {stage}: bottleneck multiplier must be finite, > 0 and either < 1 or an integer, got {bot_mul}"
+        "stage {stage}: bottleneck multiplier must be finite, > 0 and either < 1 or an integer, got {bot_mul:?}"
     )]
     InvalidBottleneckMultiplier {
         /// Index of the stage (0-based).
@@ -77,7 +77,7 @@ pub enum QuantizedError {
     },
     /// After the adjustment the bottleneck width is not a multiple of the group width (pycls asserts this).
     #[error(
-        "stage {stage}: cannot make width {w} with bottleneck multiplier {bot_mul} compatible with group width {g}"
+        "stage {stage}: cannot make width {w} with bottleneck multiplier {bot_mul:?} compatible with group width {g}"
     )]
     Incompatible {
         /// Index of the stage (0-based).
@@ -113,7 +113,7 @@ pub enum QuantizedError {
         max: u32,
     },
     /// A fit option is outside its accepted range.
-    #[error("fit option {field} = {value} is out of range: expected {expected}")]
+    #[error("fit option {field} = {value:?} is out of range: expected {expected}")]
     InvalidFitOption {
         /// The option (`q`, `wm_min`, `wm_max`).
         field: &'static str,

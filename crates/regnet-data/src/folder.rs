@@ -114,6 +114,48 @@ impl ImageFolder {
         })
     }
 
+    /// Scans a training and a validation root and checks that both have the same class folders,
+    /// so that label i means the same class in both ([`ImageFolder::ensure_same_classes`]).
+    pub fn train_val(
+        train: impl AsRef<Path>,
+        val: impl AsRef<Path>,
+        policy: CorruptPolicy,
+    ) -> Result<(Self, Self)> {
+        let train = Self::from_dir(train, policy)?;
+        let val = Self::from_dir(val, policy)?;
+        train.ensure_same_classes(&val)?;
+        Ok((train, val))
+    }
+
+    /// Fails with [`DataError::ClassMismatch`] unless `val` has exactly the class folders of
+    /// `self` (same names, hence the same labels). Never remaps: a validation folder missing a
+    /// class, or with an extra one, is an error naming up to five differing classes each way.
+    pub fn ensure_same_classes(&self, val: &ImageFolder) -> Result<()> {
+        if self.classes == val.classes {
+            return Ok(());
+        }
+        let list = |a: &[String], b: &[String]| {
+            let only: Vec<String> = a
+                .iter()
+                .filter(|c| !b.contains(c))
+                .map(|c| c.escape_debug().to_string())
+                .collect();
+            match only.len() {
+                0 => "-".to_string(),
+                n if n > 5 => format!("{} and {} more", only[..5].join(", "), n - 5),
+                _ => only.join(", "),
+            }
+        };
+        Err(DataError::ClassMismatch {
+            train: self.root.clone(),
+            val: val.root.clone(),
+            n_train: self.classes.len(),
+            n_val: val.classes.len(),
+            only_train: list(&self.classes, &val.classes),
+            only_val: list(&val.classes, &self.classes),
+        })
+    }
+
     /// The root folder.
     pub fn root(&self) -> &Path {
         &self.root

@@ -45,7 +45,7 @@ pub use error::{DataError, Result};
 pub use fashion::{FashionMnist, Split};
 pub use folder::{CorruptPolicy, ImageFolder, SkippedSample};
 pub use loader::{Batch, Epoch, Loader, LoaderConfig};
-pub use transform::{FashionMnistTransform, Image, Interpolation, Pipeline, Step};
+pub use transform::{FashionMnistTransform, Image, Interpolation, MAX_SIDE, Pipeline, Step};
 
 /// The README's examples, compiled and run as doc-tests.
 #[cfg(doctest)]

@@ -593,3 +593,31 @@ fn huge_sample_counts_do_not_reserve_memory() {
         }
     }
 }
+
+#[test]
+fn spaces_beyond_the_spec_limits_are_rejected() {
+    let DesignSpace::RegNet(mut r) = space("regnetx") else {
+        panic!("regnetx is a RegNet space");
+    };
+    r.d = ParamRange::new(12.0, 1e12, 1.0, Dist::Uniform);
+    let err = DesignSpace::RegNet(r).validate().unwrap_err();
+    assert!(
+        matches!(err, SampleError::InvalidRange { param: "d", .. }),
+        "{err}"
+    );
+    let DesignSpace::AnyNet(mut a) = space("anynetx-a") else {
+        panic!("anynetx-a is an AnyNet space");
+    };
+    a.d = ParamRange::new(1.0, 2000.0, 1.0, Dist::Uniform);
+    let err = DesignSpace::AnyNet(a.clone()).validate().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid design space: num_stages x d.high = 8000 blocks exceeds MAX_BLOCKS = 4096"
+    );
+    a.d = ParamRange::new(1.0, 1e300, 1.0, Dist::Uniform);
+    let err = DesignSpace::AnyNet(a).validate().unwrap_err();
+    assert!(
+        matches!(err, SampleError::InvalidRange { param: "d", .. }),
+        "{err}"
+    );
+}

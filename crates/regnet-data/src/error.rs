@@ -70,6 +70,16 @@ pub enum DataError {
         /// The largest accepted payload in bytes.
         max: u64,
     },
+    /// A data file is larger than [`crate::idx::MAX_FILE_BYTES`].
+    #[error("{path}: file has {len} bytes, more than the supported {max}")]
+    FileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size (or the bytes read before stopping).
+        len: u64,
+        /// The largest accepted size.
+        max: u64,
+    },
     /// A gzip stream decompresses to more than [`crate::idx::MAX_GUNZIP_BYTES`].
     #[error("{path}: gzip stream decompresses to more than the supported {max} bytes")]
     GzipTooLarge {

@@ -73,12 +73,35 @@ pub fn maybe_gunzip<'a>(bytes: &'a [u8], path: &Path) -> Result<Cow<'a, [u8]>> {
     }
 }
 
-/// Reads a file into memory, naming it in the error.
+/// Largest data file (IDX, raw or gzip, or one CIFAR-10 batch) read into memory: 1 GiB plus room for
+/// a header. The files this crate reads are 30–50 MB; a larger one is [`DataError::FileTooLarge`].
+pub const MAX_FILE_BYTES: u64 = MAX_IDX_PAYLOAD + 64;
+
+/// Reads a file into memory, naming it in the error; files above [`MAX_FILE_BYTES`] are refused
+/// (also when the size reported by the file system is wrong, e.g. for a pipe).
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| DataError::Io {
+    let io = |source| DataError::Io {
         path: path.to_path_buf(),
         source,
-    })
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let too_large = |len| DataError::FileTooLarge {
+        path: path.to_path_buf(),
+        len,
+        max: MAX_FILE_BYTES,
+    };
+    let len = file.metadata().map_err(io)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Reads into `buf` until it is full or the stream ends; returns the bytes read.

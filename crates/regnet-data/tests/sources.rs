@@ -446,3 +446,21 @@ fn resolutions_beyond_the_limit_are_rejected_before_any_work() {
         "invalid resize = 65536x65536: sides must be at most 4096 (MAX_SIDE)"
     );
 }
+
+#[test]
+fn oversized_files_are_refused_before_reading() {
+    // A sparse 2 GiB file: refused from its size, nothing is read or allocated.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("data_batch_1.bin");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let err = Cifar10::from_files(std::slice::from_ref(&path), Split::Train).unwrap_err();
+    assert!(
+        matches!(err, DataError::FileTooLarge { len, max, .. } if len == 2 << 30 && max == idx::MAX_FILE_BYTES),
+        "{err}"
+    );
+    let err = FashionMnist::from_files(&path, &path, Split::Train).unwrap_err();
+    assert!(matches!(err, DataError::FileTooLarge { .. }), "{err}");
+}

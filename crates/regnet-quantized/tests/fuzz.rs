@@ -1,7 +1,7 @@
 //! Fuzz-style property tests: arbitrary (also absurd) inputs to the generator, the compatibility
 //! adjustment and the inverse fit return a value or a typed error, never panic, overflow or hang.
-//! The case counts keep `cargo test -p regnet-quantized` to a few seconds; set `PROPTEST_CASES` for
-//! a longer run.
+//! The case counts keep `cargo test -p regnet-quantized` to a few seconds; set `REGNET_FUZZ_CASES`
+//! for a longer run.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -11,6 +11,16 @@ use regnet_quantized::{
     FitOptions, MAX_DEPTH, MAX_FIT_BLOCKS, MAX_WIDTH, QuantizedError, QuantizedLinear, StageCompat,
     adjust_block_compatibility, fit_quantized_linear,
 };
+
+/// Cases of a fuzz run: `default`, or `REGNET_FUZZ_CASES` when set (a long run on demand, e.g.
+/// `REGNET_FUZZ_CASES=100000 cargo test --release -p <crate> --test fuzz`); the minimum counts the
+/// tests require scale with it.
+fn cases(default: u32) -> u32 {
+    std::env::var("REGNET_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 /// u32 values biased towards the edges where overflow hides.
 fn edgy_u32() -> impl Strategy<Value = u32> {
@@ -41,7 +51,7 @@ fn edgy_f64() -> impl Strategy<Value = f64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(cases(512)))]
 
     #[test]
     fn generate_is_typed(
@@ -90,6 +100,7 @@ fn fit_is_typed() {
     // Every input returns a fit with a finite e_fit or a typed one-line error; the valid inputs
     // must be a real share of the cases, so the fit itself is exercised, not only the checks.
     let fitted = AtomicUsize::new(0);
+    let n = cases(128);
     let options = (
         prop_oneof![8 => Just(8u32), 1 => Just(0u32), 1 => Just(2_147_483_648u32), 2 => 1u32..64],
         prop_oneof![8 => Just(1.05), 1 => Just(1.0), 1 => Just(f64::NAN), 2 => 1.01f64..3.0],
@@ -97,7 +108,7 @@ fn fit_is_typed() {
     );
     TestRunner::new(ProptestConfig {
         failure_persistence: None,
-        ..ProptestConfig::with_cases(128)
+        ..ProptestConfig::with_cases(n)
     })
     .run(&(fit_widths(), options), |(widths, (q, wm_min, wm_max))| {
         let opts = FitOptions { q, wm_min, wm_max };
@@ -114,7 +125,11 @@ fn fit_is_typed() {
     })
     .unwrap();
     let fitted = fitted.into_inner();
-    assert!(fitted >= 24, "only {fitted} of 128 cases reached the fit");
+    // About 40 % of the cases reach the fit.
+    assert!(
+        fitted >= n as usize * 3 / 16,
+        "only {fitted} of {n} cases reached the fit"
+    );
 }
 
 #[test]

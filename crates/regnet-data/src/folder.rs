@@ -219,16 +219,33 @@ impl ImageFolder {
     }
 }
 
+/// Largest width or height of an image file that [`decode_rgb`] decodes (8192 pixels; ImageNet's
+/// largest images are about 4000 wide). The decoder also keeps the image crate's default cap of
+/// 512 MiB per decoding, so a small file declaring a huge image is a [`DataError::Decode`], not an
+/// allocation of gigabytes.
+pub const MAX_DECODE_SIDE: u32 = 8192;
+
 /// Reads and decodes one JPEG or PNG file as RGB, CHW, 0–255.
+///
+/// Files larger than [`crate::idx::MAX_FILE_BYTES`] and images wider or taller than
+/// [`MAX_DECODE_SIDE`] are refused.
 pub fn decode_rgb(path: &Path) -> Result<Image> {
-    let bytes = fs::read(path).map_err(|source| DataError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let img = image::load_from_memory(&bytes).map_err(|e| DataError::Decode {
+    let bytes = crate::idx::read_file(path)?;
+    let decode_error = |e: image::ImageError| DataError::Decode {
         path: path.to_path_buf(),
         message: e.to_string(),
-    })?;
+    };
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|source| DataError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_DECODE_SIDE);
+    limits.max_image_height = Some(MAX_DECODE_SIDE);
+    reader.limits(limits);
+    let img = reader.decode().map_err(decode_error)?;
     let rgb = img.to_rgb8();
     let (w, h) = (rgb.width() as usize, rgb.height() as usize);
     Image::from_hwc_u8(3, h, w, rgb.as_raw())

@@ -464,3 +464,24 @@ fn oversized_files_are_refused_before_reading() {
     let err = FashionMnist::from_files(&path, &path, Split::Train).unwrap_err();
     assert!(matches!(err, DataError::FileTooLarge { .. }), "{err}");
 }
+
+#[test]
+fn images_declaring_huge_sizes_are_decode_errors() {
+    // A valid PNG of 9000 x 1 pixels: above MAX_DECODE_SIDE, refused from its header.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("cls")).unwrap();
+    let path = tmp.path().join("cls/wide.png");
+    image::GrayImage::new(9000, 1).save(&path).unwrap();
+    let f = ImageFolder::from_dir(tmp.path(), CorruptPolicy::Fail).unwrap();
+    let err = f.decode(0).unwrap_err();
+    assert!(
+        matches!(&err, DataError::Decode { path: p, .. } if p == &path),
+        "{err}"
+    );
+    assert!(!err.to_string().contains('\n'));
+    // At the limit it decodes.
+    image::GrayImage::new(regnet_data::MAX_DECODE_SIDE, 1)
+        .save(&path)
+        .unwrap();
+    assert_eq!(f.decode(0).unwrap().shape(), [3, 1, 8192]);
+}

@@ -88,6 +88,19 @@ pub enum SpecError {
     /// A pycls YAML config could not be parsed.
     #[error("config: {0}")]
     Yaml(String),
+    /// A pycls config is too large or nests too deeply to be parsed in bounded time
+    /// ([`crate::MAX_CONFIG_BYTES`], [`crate::MAX_CONFIG_NESTING`]).
+    #[error("config: {what} (at line {line}) is {value}, more than the supported {max}")]
+    ConfigLimit {
+        /// What is limited (`size in bytes`, `nesting of [ ] and { }`).
+        what: &'static str,
+        /// The line where the limit was passed (1 for the size).
+        line: usize,
+        /// The value found.
+        value: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A pycls config key is not known (or not supported) by this crate.
     #[error("config: unknown key {key}")]
     UnknownKey {

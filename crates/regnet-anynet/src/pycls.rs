@@ -40,6 +40,48 @@ const IGNORED_SECTIONS: &[&str] = &[
     "VIT",
 ];
 
+/// Largest pycls config text accepted (1 MiB; real configs are about 1 KB).
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
+
+/// Deepest nesting of YAML flow collections (`[ ]`, `{ }`) accepted in a config. The YAML scanner
+/// takes time quadratic in this nesting (100,000 levels: 40 s), so deeper configs are refused before
+/// parsing; real configs nest 1 level.
+pub const MAX_CONFIG_NESTING: usize = 64;
+
+/// Refuses texts above [`MAX_CONFIG_BYTES`] or nesting flow collections deeper than
+/// [`MAX_CONFIG_NESTING`]. Every bracket counts, also inside quoted scalars and comments (a scan that
+/// tracked quotes could be misled by an apostrophe in a comment); real configs are far from the limit.
+fn check_config_shape(text: &str) -> Result<(), SpecError> {
+    if text.len() > MAX_CONFIG_BYTES {
+        return Err(SpecError::ConfigLimit {
+            what: "size in bytes",
+            line: 1,
+            value: text.len(),
+            max: MAX_CONFIG_BYTES,
+        });
+    }
+    let (mut depth, mut line) = (0usize, 1usize);
+    for b in text.bytes() {
+        match b {
+            b'\n' => line += 1,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_CONFIG_NESTING {
+                    return Err(SpecError::ConfigLimit {
+                        what: "nesting of [ ] and { }",
+                        line,
+                        value: depth,
+                        max: MAX_CONFIG_NESTING,
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// A pycls config read into this crate's types.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PyclsConfig {
@@ -52,15 +94,30 @@ pub struct PyclsConfig {
 }
 
 /// Reads a pycls YAML config file.
+///
+/// Files above [`MAX_CONFIG_BYTES`] are refused from their size, before reading.
 pub fn load_pycls_config(path: &Path) -> Result<PyclsConfig, SpecError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SpecError::Io {
+    let io = |e: std::io::Error| SpecError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+        message: one_line(&e.to_string()),
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len > MAX_CONFIG_BYTES as u64 {
+        return Err(SpecError::ConfigLimit {
+            what: "size in bytes",
+            line: 1,
+            value: usize::try_from(len).unwrap_or(usize::MAX),
+            max: MAX_CONFIG_BYTES,
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(io)?;
     parse_pycls_config(&text)
 }
 
 /// Parses a pycls YAML config (text). Also accepts the same structure as JSON.
+///
+/// Texts above [`MAX_CONFIG_BYTES`] or nesting `[ ]` / `{ }` deeper than [`MAX_CONFIG_NESTING`]
+/// are refused before parsing ([`SpecError::ConfigLimit`]).
 ///
 /// ```
 /// let cfg = regnet_anynet::parse_pycls_config(
@@ -69,6 +126,7 @@ pub fn load_pycls_config(path: &Path) -> Result<PyclsConfig, SpecError> {
 /// assert_eq!(cfg.spec.widths(), vec![24, 56, 152, 368]);
 /// ```
 pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
+    check_config_shape(text)?;
     let root: Value =
         serde_yaml_ng::from_str(text).map_err(|e| SpecError::Yaml(one_line(&e.to_string())))?;
     let root = match root {

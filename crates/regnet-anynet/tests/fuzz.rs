@@ -337,3 +337,56 @@ fn the_reported_cases_are_typed_one_line_errors() {
         "depth must be a total of at most 4096 blocks (MAX_BLOCKS), got 8000"
     );
 }
+
+#[test]
+fn yaml_alias_bombs_and_deep_nesting_are_errors() {
+    // "Billion laughs": nine levels of aliases, each repeating the previous one nine times.
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        let items = vec![format!("*{prev}"); 9].join(",");
+        bomb.push_str(&format!("{name}: &{name} [{items}]\n"));
+    }
+    let e = parse_pycls_config(&bomb).unwrap_err();
+    assert_eq!(e.to_string(), "config: repetition limit exceeded");
+    // 100,000 nested flow sequences took the YAML scanner 40 s; refused before parsing now.
+    let deep = format!("MODEL: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let e = parse_pycls_config(&deep).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "config: nesting of [ ] and { } (at line 1) is 65, more than the supported 64"
+    );
+    let big = format!("MODEL:\n  TYPE: regnet\n#{}\n", "x".repeat(2 << 20));
+    let e = parse_pycls_config(&big).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "config: size in bytes (at line 1) is 2097176, more than the supported 1048576"
+    );
+    let deep = format!(
+        "{{\"stem\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let e = AnyNetSpec::from_json(&deep).unwrap_err();
+    assert!(!e.to_string().contains('\n'), "{e}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(1024)))]
+
+    /// Counts and windows from command lines: a number or a one-line message, never a panic.
+    #[test]
+    fn counts_and_windows_parse_or_fail(text in "[0-9eEkKmMgGtTfF.:+ -]{0,24}|\\PC{0,12}") {
+        match regnet_anynet::space::parse_count(&text) {
+            Ok(_) => {}
+            Err(e) => prop_assert!(!e.contains('\n') || text.contains('\n'), "{e}"),
+        }
+        if let Err(e) = regnet_anynet::space::parse_window(&text) {
+            prop_assert!(!e.is_empty());
+        }
+    }
+}

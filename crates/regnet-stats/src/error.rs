@@ -181,6 +181,17 @@ pub enum StatsError {
         line: Option<usize>,
     },
 
+    /// A results file is larger than [`crate::population::MAX_RESULTS_BYTES`].
+    #[error("{}: file has {len} bytes, more than the supported {max}", path.display())]
+    FileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        len: u64,
+        /// The largest accepted size.
+        max: u64,
+    },
+
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {

@@ -312,3 +312,19 @@ fn huge_widths_times_depths_is_a_typed_error_and_skipped_lines_print_on_one_line
     assert!(skipped[0].starts_with("skipped line 11: "), "{skipped:?}");
     assert!(skipped.iter().all(|s| !s.contains('\n')));
 }
+
+#[test]
+fn oversized_results_files_are_refused_before_reading() {
+    let dir = TempDir::new("huge");
+    let path = dir.0.join("huge.jsonl");
+    // Sparse: 2 GiB of size, no data written.
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let err = regnet_stats::population::read_jsonl(&path, "error").unwrap_err();
+    assert!(
+        matches!(err, StatsError::FileTooLarge { len, max, .. } if len == 2 << 30 && max == 1 << 30),
+        "{err}"
+    );
+}

@@ -58,7 +58,7 @@ pub enum SpecError {
     },
     /// Squeeze-excitation was asked for a block type that has no SE in pycls.
     #[error(
-        "squeeze-excitation (se_r = {se_r}) is only defined for bottleneck blocks, not {block}"
+        "squeeze-excitation (se_r = {se_r:?}) is only defined for bottleneck blocks, not {block}"
     )]
     SeNotSupported {
         /// The block type.
@@ -67,7 +67,7 @@ pub enum SpecError {
         se_r: f64,
     },
     /// The SE width round(w_in · se_r) is 0 for some block.
-    #[error("stage {stage}: SE width round({w_in} · {se_r}) is 0")]
+    #[error("stage {stage}: SE width round({w_in} · {se_r:?}) is 0")]
     SeWidthZero {
         /// 1-based stage index.
         stage: usize,
@@ -88,6 +88,19 @@ pub enum SpecError {
     /// A pycls YAML config could not be parsed.
     #[error("config: {0}")]
     Yaml(String),
+    /// A pycls config is too large or nests too deeply to be parsed in bounded time
+    /// ([`crate::MAX_CONFIG_BYTES`], [`crate::MAX_CONFIG_NESTING`]).
+    #[error("config: {what} (at line {line}) is {value}, more than the supported {max}")]
+    ConfigLimit {
+        /// What is limited (`size in bytes`, `nesting of [ ] and { }`).
+        what: &'static str,
+        /// The line where the limit was passed (1 for the size).
+        line: usize,
+        /// The value found.
+        value: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A pycls config key is not known (or not supported) by this crate.
     #[error("config: unknown key {key}")]
     UnknownKey {
@@ -138,4 +151,37 @@ pub enum SpecError {
         /// The operating system's message.
         message: String,
     },
+}
+
+/// `text` on one line: control characters (newlines, tabs, escapes) are written as Rust escapes
+/// (`\n`, `\t`, `\u{1b}`) and the result is cut to 200 characters, so an error message that
+/// echoes user input stays one line of readable length.
+pub(crate) fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == 200 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn one_line_escapes_control_characters_and_truncates() {
+        assert_eq!(one_line("- 1\n- 2\t\u{1b}"), "- 1\\n- 2\\t\\u{1b}");
+        let long = "x".repeat(500);
+        let s = one_line(&long);
+        assert_eq!(s.chars().count(), 201);
+        assert!(s.ends_with('…'));
+    }
 }

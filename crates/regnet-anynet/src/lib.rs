@@ -33,7 +33,12 @@ pub mod zoo;
 pub use complexity::{Complexity, PartComplexity};
 pub use error::SpecError;
 pub use plan::{BlockPlan, HeadPlan, ModelPlan, Op, StemPlan};
-pub use pycls::{PyclsConfig, load_pycls_config, parse_pycls_config};
+pub use pycls::{
+    MAX_CONFIG_BYTES, MAX_CONFIG_NESTING, PyclsConfig, load_pycls_config, parse_pycls_config,
+};
 pub use regnet::RegNetParams;
 pub use space::{Constraints, DesignSpace, SampleError, SampleRecord, Sampler, Window};
-pub use spec::{AnyNetSpec, BlockType, StageSpec, StemType};
+pub use spec::{
+    AnyNetSpec, BlockType, MAX_BLOCKS, MAX_CHANNELS, MAX_CLASSES, MAX_SE_R, MAX_STAGES, MAX_STRIDE,
+    StageSpec, StemType,
+};

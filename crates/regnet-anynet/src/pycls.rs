@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde_yaml_ng::{Mapping, Value};
 
+use crate::error::one_line;
 use crate::{AnyNetSpec, BlockType, RegNetParams, SpecError, StageSpec, StemType};
 
 /// Top-level pycls sections that do not change the architecture and are ignored.
@@ -39,6 +40,48 @@ const IGNORED_SECTIONS: &[&str] = &[
     "VIT",
 ];
 
+/// Largest pycls config text accepted (1 MiB; real configs are about 1 KB).
+pub const MAX_CONFIG_BYTES: usize = 1 << 20;
+
+/// Deepest nesting of YAML flow collections (`[ ]`, `{ }`) accepted in a config. The YAML scanner
+/// takes time quadratic in this nesting (100,000 levels: 40 s), so deeper configs are refused before
+/// parsing; real configs nest 1 level.
+pub const MAX_CONFIG_NESTING: usize = 64;
+
+/// Refuses texts above [`MAX_CONFIG_BYTES`] or nesting flow collections deeper than
+/// [`MAX_CONFIG_NESTING`]. Every bracket counts, also inside quoted scalars and comments (a scan that
+/// tracked quotes could be misled by an apostrophe in a comment); real configs are far from the limit.
+fn check_config_shape(text: &str) -> Result<(), SpecError> {
+    if text.len() > MAX_CONFIG_BYTES {
+        return Err(SpecError::ConfigLimit {
+            what: "size in bytes",
+            line: 1,
+            value: text.len(),
+            max: MAX_CONFIG_BYTES,
+        });
+    }
+    let (mut depth, mut line) = (0usize, 1usize);
+    for b in text.bytes() {
+        match b {
+            b'\n' => line += 1,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_CONFIG_NESTING {
+                    return Err(SpecError::ConfigLimit {
+                        what: "nesting of [ ] and { }",
+                        line,
+                        value: depth,
+                        max: MAX_CONFIG_NESTING,
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// A pycls config read into this crate's types.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PyclsConfig {
@@ -51,15 +94,30 @@ pub struct PyclsConfig {
 }
 
 /// Reads a pycls YAML config file.
+///
+/// Files above [`MAX_CONFIG_BYTES`] are refused from their size, before reading.
 pub fn load_pycls_config(path: &Path) -> Result<PyclsConfig, SpecError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SpecError::Io {
+    let io = |e: std::io::Error| SpecError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+        message: one_line(&e.to_string()),
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len > MAX_CONFIG_BYTES as u64 {
+        return Err(SpecError::ConfigLimit {
+            what: "size in bytes",
+            line: 1,
+            value: usize::try_from(len).unwrap_or(usize::MAX),
+            max: MAX_CONFIG_BYTES,
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(io)?;
     parse_pycls_config(&text)
 }
 
 /// Parses a pycls YAML config (text). Also accepts the same structure as JSON.
+///
+/// Texts above [`MAX_CONFIG_BYTES`] or nesting `[ ]` / `{ }` deeper than [`MAX_CONFIG_NESTING`]
+/// are refused before parsing ([`SpecError::ConfigLimit`]).
 ///
 /// ```
 /// let cfg = regnet_anynet::parse_pycls_config(
@@ -68,7 +126,9 @@ pub fn load_pycls_config(path: &Path) -> Result<PyclsConfig, SpecError> {
 /// assert_eq!(cfg.spec.widths(), vec![24, 56, 152, 368]);
 /// ```
 pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
-    let root: Value = serde_yaml_ng::from_str(text).map_err(|e| SpecError::Yaml(e.to_string()))?;
+    check_config_shape(text)?;
+    let root: Value =
+        serde_yaml_ng::from_str(text).map_err(|e| SpecError::Yaml(one_line(&e.to_string())))?;
     let root = match root {
         Value::Mapping(m) => m,
         Value::Null => Mapping::new(),
@@ -112,13 +172,13 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
             "ACTIVATION_FUN" => {
                 let a = get_str(&full, v)?;
                 if a != "relu" {
-                    return Err(unsupported(&full, &a));
+                    return Err(unsupported(&full, &one_line(&a)));
                 }
             }
             "SCALING_TYPE" => {
                 let s = get_str(&full, v)?;
                 if !s.is_empty() {
-                    return Err(unsupported(&full, &s));
+                    return Err(unsupported(&full, &one_line(&s)));
                 }
             }
             "SCALING_FACTOR" => {
@@ -151,7 +211,7 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
         other => Err(SpecError::BadValue {
             key: "MODEL.TYPE".into(),
             problem: "must be anynet or regnet".into(),
-            value: format!("{other:?}"),
+            value: one_line(&format!("{other:?}")),
         }),
     }
 }
@@ -262,13 +322,16 @@ fn anynet_spec(m: Mapping, num_classes: u32) -> Result<AnyNetSpec, SpecError> {
     Ok(spec)
 }
 
+/// A YAML value printed on one line for an error message: as JSON (`[1,2]`, `{"a":1}`) where it has a
+/// JSON form, else as flow-less YAML with its line breaks escaped; cut after 60 characters.
 fn short(v: &Value) -> String {
-    let s = serde_yaml_ng::to_string(v).unwrap_or_default();
-    let s = s.trim();
+    let s = serde_json::to_string(v)
+        .unwrap_or_else(|_| serde_yaml_ng::to_string(v).unwrap_or_default());
+    let s = one_line(s.trim());
     if s.len() > 60 {
         format!("{}…", &s[..s.floor_char_boundary(60)])
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -290,7 +353,7 @@ fn bad(key: &str, problem: &str, v: &Value) -> SpecError {
 
 fn key_name(k: &Value, prefix: &str) -> Result<String, SpecError> {
     match k {
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => Ok(one_line(s)),
         other => Err(bad(&format!("{prefix}<key>"), "must be a string", other)),
     }
 }
@@ -345,7 +408,7 @@ fn get_stem(key: &str, v: &Value) -> Result<StemType, SpecError> {
     StemType::from_name(&s).ok_or_else(|| SpecError::BadValue {
         key: key.into(),
         problem: "must be simple_stem_in, res_stem_cifar or res_stem_in".into(),
-        value: s,
+        value: one_line(&s),
     })
 }
 
@@ -354,6 +417,6 @@ fn get_block(key: &str, v: &Value) -> Result<BlockType, SpecError> {
     BlockType::from_name(&s).ok_or_else(|| SpecError::BadValue {
         key: key.into(),
         problem: "must be res_bottleneck_block, res_basic_block, vanilla_block or res_bottleneck_linear_block".into(),
-        value: s,
+        value: one_line(&s),
     })
 }

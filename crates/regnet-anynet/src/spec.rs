@@ -6,6 +6,29 @@ use serde::{Deserialize, Serialize};
 
 use crate::SpecError;
 
+/// Largest channel count of any layer a spec may ask for: stage widths `w`, `stem_w`, `head_w` and
+/// `in_channels` (2^20). The zoo's widest layer has 3,712 channels.
+pub const MAX_CHANNELS: u32 = 1 << 20;
+
+/// Largest number of stages of a spec. The paper's models have 4 (5-stage RegNets are sampled in
+/// ablations); 64 leaves room without letting a config describe thousands of stages.
+pub const MAX_STAGES: usize = 64;
+
+/// Largest total number of blocks Σ d_i of a spec (also the largest depth of one stage). Equal to
+/// [`regnet_quantized::MAX_DEPTH`]: every walk over the blocks (complexity, layer plan, building the
+/// model) stays within milliseconds.
+pub const MAX_BLOCKS: u32 = regnet_quantized::MAX_DEPTH;
+
+/// Largest squeeze-excitation ratio se_r (RegNetY uses 0.25). SE widths round(w_in · se_r) stay at
+/// most 4 · [`MAX_CHANNELS`].
+pub const MAX_SE_R: f64 = 4.0;
+
+/// Largest number of classes of the final fully connected layer (ImageNet-21k has 21,841).
+pub const MAX_CLASSES: u32 = 1 << 20;
+
+/// Largest stride of a stage's first block.
+pub const MAX_STRIDE: u32 = 64;
+
 /// The stem: the first conv that turns the image into `stem_w` channels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum StemType {
@@ -199,9 +222,10 @@ impl AnyNetSpec {
         self.stages.iter().map(|s| s.w).collect()
     }
 
-    /// Total number of blocks Σ d_i.
+    /// Total number of blocks Σ d_i (saturating at `u32::MAX` for specs that [`AnyNetSpec::validate`]
+    /// would reject).
     pub fn num_blocks(&self) -> u32 {
-        self.stages.iter().map(|s| s.d).sum()
+        self.stages.iter().fold(0u32, |n, s| n.saturating_add(s.d))
     }
 
     /// Per-block output widths (w_i repeated d_i times), the input of the quantized linear fit.
@@ -235,17 +259,30 @@ impl AnyNetSpec {
         if self.num_classes == 0 {
             return field("num_classes", ">= 1", self.num_classes.to_string());
         }
-        const MAX_W: u32 = 1 << 20;
-        if self.stem_w > MAX_W || self.head_w > MAX_W {
+        const MAX_W: u32 = MAX_CHANNELS;
+        for (name, v) in [
+            ("stem_w", self.stem_w),
+            ("head_w", self.head_w),
+            ("in_channels", self.in_channels),
+        ] {
+            if v > MAX_W {
+                return field(name, "<= 1048576 (MAX_CHANNELS)", v.to_string());
+            }
+        }
+        if self.num_classes > MAX_CLASSES {
             return field(
-                "stem_w/head_w",
-                "<= 1048576",
-                format!("{}/{}", self.stem_w, self.head_w),
+                "num_classes",
+                "<= 1048576 (MAX_CLASSES)",
+                self.num_classes.to_string(),
             );
         }
         if let Some(se_r) = self.se_r {
-            if !(se_r.is_finite() && se_r > 0.0) {
-                return field("se_r", "finite and > 0", se_r.to_string());
+            if !(se_r.is_finite() && se_r > 0.0 && se_r <= MAX_SE_R) {
+                return field(
+                    "se_r",
+                    "finite, > 0 and <= 4 (MAX_SE_R)",
+                    format!("{se_r:?}"),
+                );
             }
             if !self.block.is_bottleneck() {
                 return Err(SpecError::SeNotSupported {
@@ -256,6 +293,13 @@ impl AnyNetSpec {
         }
         if self.stages.is_empty() {
             return Err(SpecError::NoStages);
+        }
+        if self.stages.len() > MAX_STAGES {
+            return field(
+                "stages",
+                "at most 64 stages (MAX_STAGES)",
+                self.stages.len().to_string(),
+            );
         }
         let mut w_in = self.stem_w;
         for (i, s) in self.stages.iter().enumerate() {
@@ -268,18 +312,22 @@ impl AnyNetSpec {
                     value,
                 })
             };
-            if s.d == 0 {
-                return bad("d", ">= 1", s.d.to_string());
+            if s.d == 0 || s.d > MAX_BLOCKS {
+                return bad("d", "between 1 and 4096 (MAX_BLOCKS)", s.d.to_string());
             }
             if s.w == 0 || s.w > MAX_W {
                 return bad("w", "between 1 and 1048576", s.w.to_string());
             }
-            if s.stride == 0 || s.stride > 64 {
+            if s.stride == 0 || s.stride > MAX_STRIDE {
                 return bad("stride", "between 1 and 64", s.stride.to_string());
             }
             if self.block.is_bottleneck() {
                 if !(s.bot_mul.is_finite() && s.bot_mul > 0.0 && s.bot_mul <= 64.0) {
-                    return bad("bot_mul", "finite, > 0 and <= 64", s.bot_mul.to_string());
+                    return bad(
+                        "bot_mul",
+                        "finite, > 0 and <= 64",
+                        format!("{:?}", s.bot_mul),
+                    );
                 }
                 if s.g == 0 {
                     return bad("g", ">= 1", s.g.to_string());
@@ -289,7 +337,7 @@ impl AnyNetSpec {
                     return bad(
                         "bot_mul",
                         "large enough for a bottleneck width >= 1",
-                        s.bot_mul.to_string(),
+                        format!("{:?}", s.bot_mul),
                     );
                 }
                 if s.g > w_b {
@@ -318,6 +366,16 @@ impl AnyNetSpec {
             }
             w_in = s.w;
         }
+        if self.num_blocks() > MAX_BLOCKS {
+            return field(
+                "depth",
+                "a total of at most 4096 blocks (MAX_BLOCKS)",
+                self.stages
+                    .iter()
+                    .fold(0u64, |n, s| n + u64::from(s.d))
+                    .to_string(),
+            );
+        }
         Ok(())
     }
 
@@ -326,7 +384,7 @@ impl AnyNetSpec {
         let spec: Self = serde_json::from_str(text).map_err(|e| SpecError::BadValue {
             key: "spec".into(),
             problem: "is not a valid AnyNet spec".into(),
-            value: e.to_string(),
+            value: crate::error::one_line(&e.to_string()),
         })?;
         spec.validate()?;
         Ok(spec)

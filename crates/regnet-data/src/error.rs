@@ -60,6 +60,62 @@ pub enum DataError {
         /// Bytes present.
         found: u64,
     },
+    /// An IDX header announces a payload larger than [`crate::idx::MAX_IDX_PAYLOAD`].
+    #[error("{path}: IDX dimensions {dims:?} need more than the supported {max} bytes")]
+    IdxTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The dimensions from the header.
+        dims: Vec<u32>,
+        /// The largest accepted payload in bytes.
+        max: u64,
+    },
+    /// A data file is larger than [`crate::idx::MAX_FILE_BYTES`].
+    #[error("{path}: file has {len} bytes, more than the supported {max}")]
+    FileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size (or the bytes read before stopping).
+        len: u64,
+        /// The largest accepted size.
+        max: u64,
+    },
+    /// A gzip stream decompresses to more than [`crate::idx::MAX_GUNZIP_BYTES`].
+    #[error("{path}: gzip stream decompresses to more than the supported {max} bytes")]
+    GzipTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The largest accepted output in bytes.
+        max: u64,
+    },
+    /// A split holds no sample, so nothing could be trained on or evaluated (an evaluation
+    /// would report a meaningless 0 % error).
+    #[error("{path}: the {split} split holds no samples")]
+    EmptySplit {
+        /// The file or folder of the split.
+        path: PathBuf,
+        /// `train` or `test`.
+        split: &'static str,
+    },
+    /// Two image folders of one dataset (train and val) do not have the same class folders, so
+    /// their labels would not mean the same classes.
+    #[error(
+        "{val}: class folders differ from {train} ({n_train} vs {n_val} classes); only in train: {only_train}; only in val: {only_val}"
+    )]
+    ClassMismatch {
+        /// The training root.
+        train: PathBuf,
+        /// The validation root.
+        val: PathBuf,
+        /// Number of training classes.
+        n_train: usize,
+        /// Number of validation classes.
+        n_val: usize,
+        /// Up to 5 class names found only in the training root, comma-separated (`-` if none).
+        only_train: String,
+        /// Up to 5 class names found only in the validation root, comma-separated (`-` if none).
+        only_val: String,
+    },
     /// Images of an unexpected size (e.g. a 32×32 IDX file given as Fashion-MNIST).
     #[error("{path}: images are {found_h}x{found_w}, expected {expected_h}x{expected_w}")]
     ImageDims {

@@ -116,7 +116,8 @@ impl FashionMnist {
     ///
     /// Checks the magic numbers and sizes ([`crate::idx::parse_idx_images`]), that images are
     /// 28×28 ([`DataError::ImageDims`]), that the counts agree ([`DataError::CountMismatch`])
-    /// and that every label is below 10 ([`DataError::LabelOutOfRange`], with its index).
+    /// and that every label is below 10 ([`DataError::LabelOutOfRange`], with its index). An
+    /// empty split is an error ([`DataError::EmptySplit`]): evaluating on it would report 0 %.
     pub fn from_idx_bytes(
         images: &[u8],
         images_path: &Path,
@@ -135,6 +136,15 @@ impl FashionMnist {
             });
         }
         let labels = parse_idx_labels(labels, labels_path)?;
+        if im.count == 0 {
+            return Err(DataError::EmptySplit {
+                path: images_path.to_path_buf(),
+                split: match split {
+                    Split::Train => "train",
+                    Split::Test => "test",
+                },
+            });
+        }
         if labels.len() != im.count {
             return Err(DataError::CountMismatch {
                 images: images_path.to_path_buf(),

@@ -114,6 +114,48 @@ impl ImageFolder {
         })
     }
 
+    /// Scans a training and a validation root and checks that both have the same class folders,
+    /// so that label i means the same class in both ([`ImageFolder::ensure_same_classes`]).
+    pub fn train_val(
+        train: impl AsRef<Path>,
+        val: impl AsRef<Path>,
+        policy: CorruptPolicy,
+    ) -> Result<(Self, Self)> {
+        let train = Self::from_dir(train, policy)?;
+        let val = Self::from_dir(val, policy)?;
+        train.ensure_same_classes(&val)?;
+        Ok((train, val))
+    }
+
+    /// Fails with [`DataError::ClassMismatch`] unless `val` has exactly the class folders of
+    /// `self` (same names, hence the same labels). Never remaps: a validation folder missing a
+    /// class, or with an extra one, is an error naming up to five differing classes each way.
+    pub fn ensure_same_classes(&self, val: &ImageFolder) -> Result<()> {
+        if self.classes == val.classes {
+            return Ok(());
+        }
+        let list = |a: &[String], b: &[String]| {
+            let only: Vec<String> = a
+                .iter()
+                .filter(|c| !b.contains(c))
+                .map(|c| c.escape_debug().to_string())
+                .collect();
+            match only.len() {
+                0 => "-".to_string(),
+                n if n > 5 => format!("{} and {} more", only[..5].join(", "), n - 5),
+                _ => only.join(", "),
+            }
+        };
+        Err(DataError::ClassMismatch {
+            train: self.root.clone(),
+            val: val.root.clone(),
+            n_train: self.classes.len(),
+            n_val: val.classes.len(),
+            only_train: list(&self.classes, &val.classes),
+            only_val: list(&val.classes, &self.classes),
+        })
+    }
+
     /// The root folder.
     pub fn root(&self) -> &Path {
         &self.root
@@ -177,16 +219,33 @@ impl ImageFolder {
     }
 }
 
+/// Largest width or height of an image file that [`decode_rgb`] decodes (8192 pixels; ImageNet's
+/// largest images are about 4000 wide). The decoder also keeps the image crate's default cap of
+/// 512 MiB per decoding, so a small file declaring a huge image is a [`DataError::Decode`], not an
+/// allocation of gigabytes.
+pub const MAX_DECODE_SIDE: u32 = 8192;
+
 /// Reads and decodes one JPEG or PNG file as RGB, CHW, 0–255.
+///
+/// Files larger than [`crate::idx::MAX_FILE_BYTES`] and images wider or taller than
+/// [`MAX_DECODE_SIDE`] are refused.
 pub fn decode_rgb(path: &Path) -> Result<Image> {
-    let bytes = fs::read(path).map_err(|source| DataError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let img = image::load_from_memory(&bytes).map_err(|e| DataError::Decode {
+    let bytes = crate::idx::read_file(path)?;
+    let decode_error = |e: image::ImageError| DataError::Decode {
         path: path.to_path_buf(),
         message: e.to_string(),
-    })?;
+    };
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|source| DataError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_DECODE_SIDE);
+    limits.max_image_height = Some(MAX_DECODE_SIDE);
+    reader.limits(limits);
+    let img = reader.decode().map_err(decode_error)?;
     let rgb = img.to_rgb8();
     let (w, h) = (rgb.width() as usize, rgb.height() as usize);
     Image::from_hwc_u8(3, h, w, rgb.as_raw())

@@ -30,9 +30,21 @@ pub struct IdxImages {
     pub pixels: Vec<u8>,
 }
 
+/// Largest IDX payload (bytes after the header) accepted: 1 GiB. Fashion-MNIST's training images are
+/// 47 MB and EMNIST's largest split 550 MB. A header asking for more is rejected before anything is
+/// allocated or decompressed ([`DataError::IdxTooLarge`]).
+pub const MAX_IDX_PAYLOAD: u64 = 1 << 30;
+
+/// Largest output [`maybe_gunzip`] produces: [`MAX_IDX_PAYLOAD`] plus room for a header.
+pub const MAX_GUNZIP_BYTES: u64 = MAX_IDX_PAYLOAD + 64;
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
 /// Returns `bytes` decompressed if they start with the gzip magic, unchanged otherwise.
 ///
-/// `path` is only used to name the file in errors.
+/// `path` is only used to name the file in errors. Decompression stops after
+/// [`MAX_GUNZIP_BYTES`] bytes with [`DataError::GzipTooLarge`], so a gzip bomb cannot exhaust
+/// memory; the IDX parsers go further and stop at the size their header announces.
 ///
 /// ```
 /// # use std::path::Path;
@@ -40,46 +52,103 @@ pub struct IdxImages {
 /// assert_eq!(&raw[..], b"\x00\x00\x08\x01");
 /// ```
 pub fn maybe_gunzip<'a>(bytes: &'a [u8], path: &Path) -> Result<Cow<'a, [u8]>> {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
+    if bytes.starts_with(&GZIP_MAGIC) {
         let mut out = Vec::new();
         flate2::read::GzDecoder::new(bytes)
+            .take(MAX_GUNZIP_BYTES + 1)
             .read_to_end(&mut out)
             .map_err(|source| DataError::Gzip {
                 path: path.to_path_buf(),
                 source,
             })?;
+        if out.len() as u64 > MAX_GUNZIP_BYTES {
+            return Err(DataError::GzipTooLarge {
+                path: path.to_path_buf(),
+                max: MAX_GUNZIP_BYTES,
+            });
+        }
         Ok(Cow::Owned(out))
     } else {
         Ok(Cow::Borrowed(bytes))
     }
 }
 
-/// Reads a file into memory, naming it in the error.
+/// Largest data file (IDX, raw or gzip, or one CIFAR-10 batch) read into memory: 1 GiB plus room for
+/// a header. The files this crate reads are 30–50 MB; a larger one is [`DataError::FileTooLarge`].
+pub const MAX_FILE_BYTES: u64 = MAX_IDX_PAYLOAD + 64;
+
+/// Reads a file into memory, naming it in the error; files above [`MAX_FILE_BYTES`] are refused
+/// (also when the size reported by the file system is wrong, e.g. for a pipe).
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| DataError::Io {
+    let io = |source| DataError::Io {
         path: path.to_path_buf(),
         source,
-    })
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let too_large = |len| DataError::FileTooLarge {
+        path: path.to_path_buf(),
+        len,
+        max: MAX_FILE_BYTES,
+    };
+    let len = file.metadata().map_err(io)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
-/// Parses the header of an (already decompressed) IDX file and checks the payload size.
+/// Reads into `buf` until it is full or the stream ends; returns the bytes read.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8], path: &Path) -> Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(source) => {
+                return Err(DataError::Gzip {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Parses an IDX file (raw or gzip) from memory as a stream: the header first, then exactly the
+/// payload it announces. Nothing is decompressed beyond the announced size plus one byte (to
+/// detect trailing data), and announced sizes above [`MAX_IDX_PAYLOAD`] are rejected up front.
 /// Returns the dimensions and the payload.
-fn parse_header<'a>(
-    bytes: &'a [u8],
-    expected_magic: u32,
-    path: &Path,
-) -> Result<(Vec<u32>, &'a [u8])> {
+fn parse_idx(bytes: &[u8], expected_magic: u32, path: &Path) -> Result<(Vec<u32>, Vec<u8>)> {
+    let gzip = bytes.starts_with(&GZIP_MAGIC);
+    let mut reader: Box<dyn Read + '_> = if gzip {
+        Box::new(flate2::read::GzDecoder::new(bytes))
+    } else {
+        Box::new(bytes)
+    };
     let ndim = (expected_magic & 0xff) as usize;
     let header_len = 4 + 4 * ndim;
-    if bytes.len() < 4 {
+    let mut header = [0u8; 4 + 4 * 255];
+    let got = read_up_to(&mut reader, &mut header[..4], path)?;
+    if got < 4 {
         return Err(DataError::IdxHeader {
             path: path.to_path_buf(),
-            len: bytes.len(),
+            len: got,
             needed: header_len,
         });
     }
-    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
-    let magic = be(0);
+    fn be(header: &[u8], i: usize) -> u32 {
+        u32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]])
+    }
+    let magic = be(&header, 0);
     if magic != expected_magic {
         return Err(DataError::IdxMagic {
             path: path.to_path_buf(),
@@ -87,22 +156,54 @@ fn parse_header<'a>(
             expected: expected_magic,
         });
     }
-    if bytes.len() < header_len {
+    let got = 4 + read_up_to(&mut reader, &mut header[4..header_len], path)?;
+    if got < header_len {
         return Err(DataError::IdxHeader {
             path: path.to_path_buf(),
-            len: bytes.len(),
+            len: got,
             needed: header_len,
         });
     }
-    let dims: Vec<u32> = (0..ndim).map(|d| be(4 + 4 * d)).collect();
-    let expected = dims.iter().map(|&d| u64::from(d)).product::<u64>();
-    let payload = &bytes[header_len..];
-    if payload.len() as u64 != expected {
+    let dims: Vec<u32> = (0..ndim).map(|d| be(&header, 4 + 4 * d)).collect();
+    let expected = dims
+        .iter()
+        .try_fold(1u64, |n, &d| n.checked_mul(u64::from(d)))
+        .filter(|&n| n <= MAX_IDX_PAYLOAD);
+    let Some(expected) = expected else {
+        return Err(DataError::IdxTooLarge {
+            path: path.to_path_buf(),
+            dims,
+            max: MAX_IDX_PAYLOAD,
+        });
+    };
+    // Reserve what the header announces only when the raw input can hold it (a compressed
+    // stream grows the buffer as it actually yields bytes).
+    let reserve = if gzip {
+        expected.min(bytes.len() as u64)
+    } else {
+        expected.min((bytes.len() - header_len) as u64)
+    };
+    let mut payload = Vec::with_capacity(reserve as usize);
+    reader
+        .take(expected + 1)
+        .read_to_end(&mut payload)
+        .map_err(|source| DataError::Gzip {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let found = payload.len() as u64;
+    if found != expected {
+        // A raw file's true size is known; a compressed one was read only one byte past the end.
+        let found = if gzip || found < expected {
+            found
+        } else {
+            (bytes.len() - header_len) as u64
+        };
         return Err(DataError::IdxSize {
             path: path.to_path_buf(),
             dims,
             expected,
-            found: payload.len() as u64,
+            found,
         });
     }
     Ok((dims, payload))
@@ -110,8 +211,11 @@ fn parse_header<'a>(
 
 /// Parses an IDX image file (raw or gzip) from memory; `path` names it in errors.
 ///
-/// Fails with [`DataError::Gzip`], [`DataError::IdxHeader`], [`DataError::IdxMagic`] or
-/// [`DataError::IdxSize`] (which also catches truncation and trailing garbage).
+/// Fails with [`DataError::Gzip`], [`DataError::IdxHeader`], [`DataError::IdxMagic`],
+/// [`DataError::IdxTooLarge`] (the header asks for more than [`MAX_IDX_PAYLOAD`] bytes) or
+/// [`DataError::IdxSize`] (which also catches truncation and trailing garbage). A compressed
+/// file is decompressed only up to the size its header announces (plus one byte), so a gzip
+/// bomb costs no more memory than an honest file of the same header.
 ///
 /// ```
 /// use regnet_data::idx::{encode_idx_images, parse_idx_images};
@@ -120,13 +224,12 @@ fn parse_header<'a>(
 /// assert_eq!((images.count, images.rows, images.cols), (2, 1, 2));
 /// ```
 pub fn parse_idx_images(bytes: &[u8], path: &Path) -> Result<IdxImages> {
-    let raw = maybe_gunzip(bytes, path)?;
-    let (dims, payload) = parse_header(&raw, IDX_IMAGES_MAGIC, path)?;
+    let (dims, pixels) = parse_idx(bytes, IDX_IMAGES_MAGIC, path)?;
     Ok(IdxImages {
         count: dims[0] as usize,
         rows: dims[1] as usize,
         cols: dims[2] as usize,
-        pixels: payload.to_vec(),
+        pixels,
     })
 }
 
@@ -141,9 +244,7 @@ pub fn parse_idx_images(bytes: &[u8], path: &Path) -> Result<IdxImages> {
 /// assert_eq!(parse_idx_labels(&bytes, "mem".as_ref()).unwrap(), vec![3, 1, 4]);
 /// ```
 pub fn parse_idx_labels(bytes: &[u8], path: &Path) -> Result<Vec<u8>> {
-    let raw = maybe_gunzip(bytes, path)?;
-    let (_, payload) = parse_header(&raw, IDX_LABELS_MAGIC, path)?;
-    Ok(payload.to_vec())
+    Ok(parse_idx(bytes, IDX_LABELS_MAGIC, path)?.1)
 }
 
 /// Encodes `count` images of `rows × cols` bytes as an uncompressed IDX file.
@@ -151,7 +252,10 @@ pub fn parse_idx_labels(bytes: &[u8], path: &Path) -> Result<Vec<u8>> {
 /// Fails with [`DataError::BufferSize`] if `pixels.len() != count·rows·cols`, or
 /// [`DataError::InvalidOption`] if a dimension does not fit in 32 bits.
 pub fn encode_idx_images(count: usize, rows: usize, cols: usize, pixels: &[u8]) -> Result<Vec<u8>> {
-    let expected = count * rows * cols;
+    let expected = count
+        .checked_mul(rows)
+        .and_then(|n| n.checked_mul(cols))
+        .unwrap_or(usize::MAX);
     if pixels.len() != expected {
         return Err(DataError::BufferSize {
             shape: [count, rows, cols],
@@ -269,5 +373,91 @@ mod tests {
             err.to_string()
                 .starts_with("broken.gz: corrupt or truncated gzip")
         );
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn gzip_bomb_is_read_only_as_far_as_the_header_says() {
+        // A label file announcing 10 labels, followed by 64 MiB of zeros: about 64 KB compressed.
+        let mut raw = encode_idx_labels(&[1; 10]).unwrap();
+        raw.resize(raw.len() + (64 << 20), 0);
+        let bomb = gzip(&raw);
+        assert!(bomb.len() < 1 << 20, "{}", bomb.len());
+        let err = parse_idx_labels(&bomb, Path::new("bomb.gz")).unwrap_err();
+        // Decompression stopped one byte past the 10 announced bytes.
+        assert!(
+            matches!(
+                err,
+                DataError::IdxSize {
+                    expected: 10,
+                    found: 11,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        // The same content, honest about its size, still loads from gzip.
+        let ok = gzip(&encode_idx_labels(&[3, 1, 4]).unwrap());
+        assert_eq!(
+            parse_idx_labels(&ok, Path::new("ok.gz")).unwrap(),
+            vec![3, 1, 4]
+        );
+    }
+
+    #[test]
+    fn header_asking_for_too_much_is_rejected_before_allocating() {
+        let mut hdr = IDX_IMAGES_MAGIC.to_be_bytes().to_vec();
+        for d in [u32::MAX, u32::MAX, u32::MAX] {
+            hdr.extend_from_slice(&d.to_be_bytes());
+        }
+        for bytes in [hdr.clone(), gzip(&hdr)] {
+            let err = parse_idx_images(&bytes, Path::new("huge")).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    DataError::IdxTooLarge {
+                        max: MAX_IDX_PAYLOAD,
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+            assert_eq!(
+                err.to_string(),
+                "huge: IDX dimensions [4294967295, 4294967295, 4294967295] need more than the supported 1073741824 bytes"
+            );
+        }
+        // Raw trailing garbage reports the true size.
+        let mut lb = encode_idx_labels(&[1, 2]).unwrap();
+        lb.extend_from_slice(&[0; 5]);
+        assert!(matches!(
+            parse_idx_labels(&lb, Path::new("t")),
+            Err(DataError::IdxSize {
+                expected: 2,
+                found: 7,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn maybe_gunzip_round_trips_small_streams() {
+        let data = b"hello idx".to_vec();
+        assert_eq!(
+            &maybe_gunzip(&gzip(&data), Path::new("g")).unwrap()[..],
+            &data[..]
+        );
+    }
+
+    #[test]
+    fn encode_with_overflowing_shape_is_a_typed_error() {
+        let e = encode_idx_images(usize::MAX, 2, 2, &[0; 4]).unwrap_err();
+        assert!(matches!(e, DataError::BufferSize { found: 4, .. }), "{e}");
     }
 }

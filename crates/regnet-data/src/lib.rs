@@ -43,9 +43,9 @@ pub use cifar::{CIFAR_RECORD, Cifar10};
 pub use dataset::Dataset;
 pub use error::{DataError, Result};
 pub use fashion::{FashionMnist, Split};
-pub use folder::{CorruptPolicy, ImageFolder, SkippedSample};
-pub use loader::{Batch, Epoch, Loader, LoaderConfig};
-pub use transform::{FashionMnistTransform, Image, Interpolation, Pipeline, Step};
+pub use folder::{CorruptPolicy, ImageFolder, MAX_DECODE_SIDE, SkippedSample};
+pub use loader::{Batch, Epoch, Loader, LoaderConfig, MAX_BATCH_SIZE, MAX_PREFETCH, MAX_WORKERS};
+pub use transform::{FashionMnistTransform, Image, Interpolation, MAX_SIDE, Pipeline, Step};
 
 /// The README's examples, compiled and run as doc-tests.
 #[cfg(doctest)]

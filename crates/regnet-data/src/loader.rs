@@ -24,6 +24,15 @@ use crate::folder::{CorruptPolicy, SkippedSample};
 use crate::rng::{permutation, sample_rng};
 use crate::transform::Pipeline;
 
+/// Largest `batch_size` a [`Loader`] accepts (the paper's largest batch is 1024).
+pub const MAX_BATCH_SIZE: usize = 65_536;
+
+/// Largest number of worker threads a [`Loader`] accepts.
+pub const MAX_WORKERS: usize = 256;
+
+/// Largest `prefetch` a [`Loader`] accepts (batches built ahead, held in memory).
+pub const MAX_PREFETCH: usize = 1024;
+
 /// Loader options.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoaderConfig {
@@ -170,7 +179,9 @@ impl Loader {
     /// Checks the configuration and the pipeline against the dataset's channel count.
     ///
     /// Fails with [`DataError::InvalidOption`] for `batch_size == 0` or `prefetch == 0` with
-    /// workers, and with the pipeline's validation errors (e.g. lighting on 1 channel).
+    /// workers, for values above [`MAX_BATCH_SIZE`], [`MAX_WORKERS`] or [`MAX_PREFETCH`], and with
+    /// the pipeline's validation errors (e.g. lighting on 1 channel, sizes above
+    /// [`crate::MAX_SIDE`]).
     pub fn new(
         dataset: impl Into<Arc<Dataset>>,
         pipeline: Pipeline,
@@ -183,6 +194,34 @@ impl Loader {
                 value: "0".into(),
                 reason: "must be positive",
             });
+        }
+        for (field, value, max, reason) in [
+            (
+                "batch_size",
+                config.batch_size,
+                MAX_BATCH_SIZE,
+                "must be at most 65536 (MAX_BATCH_SIZE)",
+            ),
+            (
+                "workers",
+                config.workers,
+                MAX_WORKERS,
+                "must be at most 256 (MAX_WORKERS)",
+            ),
+            (
+                "prefetch",
+                config.prefetch,
+                MAX_PREFETCH,
+                "must be at most 1024 (MAX_PREFETCH)",
+            ),
+        ] {
+            if value > max {
+                return Err(DataError::InvalidOption {
+                    field,
+                    value: value.to_string(),
+                    reason,
+                });
+            }
         }
         if config.workers > 0 && config.prefetch == 0 {
             return Err(DataError::InvalidOption {

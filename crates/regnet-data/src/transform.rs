@@ -388,6 +388,11 @@ pub fn normalize(im: &mut Image, mean: &[f32], std: &[f32]) -> Result<()> {
     Ok(())
 }
 
+/// Largest output side (height or width, in pixels) of any resizing or cropping step, and largest
+/// padding: 4096. The paper trains at 224 and tests up to 448; one 4096² RGB image is 200 MB of
+/// `f32`, so larger sizes are rejected by [`Pipeline::validate`] instead of exhausting memory.
+pub const MAX_SIDE: usize = 4096;
+
 /// One stage of a [`Pipeline`]. Random steps draw from the sample's generator in the order
 /// they appear.
 #[derive(Clone, Debug, PartialEq)]
@@ -572,8 +577,12 @@ impl Step {
                 area_frac,
                 max_iter: _,
             } => {
-                if *size == 0 {
-                    return bad("random_sized_crop.size", "0".into(), "must be positive");
+                if *size == 0 || *size > MAX_SIDE {
+                    return bad(
+                        "random_sized_crop.size",
+                        size.to_string(),
+                        "must be between 1 and 4096 (MAX_SIDE)",
+                    );
                 }
                 if !(*area_frac > 0.0 && *area_frac <= 1.0) {
                     return bad(
@@ -588,8 +597,25 @@ impl Step {
             | Step::ScaleShorter { size: 0 } => {
                 return bad("size", "0".into(), "must be positive");
             }
+            Step::PadCrop { size, pad } if *size > MAX_SIDE || *pad > MAX_SIDE => {
+                return bad(
+                    "pad_crop",
+                    format!("size {size}, pad {pad}"),
+                    "size and pad must be at most 4096 (MAX_SIDE)",
+                );
+            }
+            Step::CenterCrop { size } | Step::ScaleShorter { size } if *size > MAX_SIDE => {
+                return bad("size", size.to_string(), "must be at most 4096 (MAX_SIDE)");
+            }
             Step::Resize { h, w, .. } if *h == 0 || *w == 0 => {
                 return bad("resize", format!("{h}x{w}"), "must be positive");
+            }
+            Step::Resize { h, w, .. } if *h > MAX_SIDE || *w > MAX_SIDE => {
+                return bad(
+                    "resize",
+                    format!("{h}x{w}"),
+                    "sides must be at most 4096 (MAX_SIDE)",
+                );
             }
             Step::Lighting { std, .. } => {
                 if channels != 3 {

@@ -266,3 +266,31 @@ fn differing_sizes_without_crop_are_a_shape_error() {
         }
     ));
 }
+
+#[test]
+fn loader_sizes_beyond_the_limits_are_typed_errors() {
+    let d = Dataset::from(FashionMnist::embedded(Split::Test).unwrap());
+    for (config, msg) in [
+        (
+            LoaderConfig {
+                workers: usize::MAX,
+                ..cfg(8, 1)
+            },
+            "invalid workers = 18446744073709551615: must be at most 256 (MAX_WORKERS)",
+        ),
+        (
+            cfg(1 << 20, 0),
+            "invalid batch_size = 1048576: must be at most 65536 (MAX_BATCH_SIZE)",
+        ),
+        (
+            LoaderConfig {
+                prefetch: 5000,
+                ..cfg(8, 2)
+            },
+            "invalid prefetch = 5000: must be at most 1024 (MAX_PREFETCH)",
+        ),
+    ] {
+        let err = Loader::new(d.clone(), Pipeline::identity(), config).err();
+        assert_eq!(err.map(|e| e.to_string()).as_deref(), Some(msg));
+    }
+}

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use regnet_data::idx::{encode_idx_images, encode_idx_labels};
+use regnet_data::idx::{self, encode_idx_images, encode_idx_labels};
 use regnet_data::{
     CIFAR_RECORD, Cifar10, CorruptPolicy, DataError, Dataset, FashionMnist, ImageFolder, Split,
 };
@@ -58,15 +58,20 @@ fn embedded_first_images_checksums() {
     assert_eq!(&ds.labels()[..10], &[9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);
 }
 
-/// When Debian's `dataset-fashion-mnist` is installed, the subset must be exactly the first
-/// N images of each class of the full files (the README's selection rule).
+/// The subset must be exactly the first N images of each class of the full files (the README's
+/// selection rule). Needs Debian's `dataset-fashion-mnist` (or `FASHION_MNIST_DIR`), so it is
+/// ignored by default and reported as such; run it with `cargo test -- --ignored`.
 #[test]
+#[ignore = "needs the full Fashion-MNIST (dataset-fashion-mnist or FASHION_MNIST_DIR)"]
 fn embedded_subset_follows_the_selection_rule() {
-    let dir = Path::new("/usr/share/datasets/fashion-mnist");
-    if !dir.join("t10k-images-idx3-ubyte.gz").exists() {
-        eprintln!("skipped: {} not installed", dir.display());
-        return;
-    }
+    let dir = std::env::var_os("FASHION_MNIST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/usr/share/datasets/fashion-mnist".into());
+    assert!(
+        dir.join("t10k-images-idx3-ubyte.gz").exists(),
+        "{} does not hold the full Fashion-MNIST",
+        dir.display()
+    );
     let full = FashionMnist::from_dir(dir, Split::Test).unwrap();
     assert_eq!(full.len(), 10_000);
     let sub = FashionMnist::embedded(Split::Test).unwrap();
@@ -369,4 +374,114 @@ fn image_folder_corrupt_and_empty() {
     let v = f.verify();
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].path, bad);
+}
+
+#[test]
+fn train_and_val_folders_must_have_the_same_classes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (train, val) = (tmp.path().join("train"), tmp.path().join("val"));
+    make_folder(&train);
+    make_folder(&val);
+    let (t, v) = ImageFolder::train_val(&train, &val, CorruptPolicy::Fail).unwrap();
+    assert_eq!(t.classes(), v.classes());
+    // Same number of classes, different names: must not be silently remapped.
+    std::fs::rename(val.join("n02"), val.join("n03")).unwrap();
+    let err = ImageFolder::train_val(&train, &val, CorruptPolicy::Fail).unwrap_err();
+    match &err {
+        DataError::ClassMismatch {
+            n_train,
+            n_val,
+            only_train,
+            only_val,
+            ..
+        } => {
+            assert_eq!((*n_train, *n_val), (2, 2));
+            assert_eq!((only_train.as_str(), only_val.as_str()), ("n02", "n03"));
+        }
+        other => panic!("{other}"),
+    }
+    assert!(!err.to_string().contains('\n'));
+    // A missing class (fewer classes in val) is an error too, not an index out of bounds later.
+    std::fs::remove_dir_all(val.join("n03")).unwrap();
+    let err = ImageFolder::train_val(&train, &val, CorruptPolicy::Fail).unwrap_err();
+    assert!(
+        matches!(&err, DataError::ClassMismatch { n_train: 2, n_val: 1, only_val, .. } if only_val == "-"),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_fashion_split_is_an_error() {
+    let images = idx::encode_idx_images(0, 28, 28, &[]).unwrap();
+    let labels = idx::encode_idx_labels(&[]).unwrap();
+    let err = FashionMnist::from_idx_bytes(
+        &images,
+        Path::new("t10k-images"),
+        &labels,
+        Path::new("t10k-labels"),
+        Split::Test,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, DataError::EmptySplit { split: "test", .. }),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "t10k-images: the test split holds no samples"
+    );
+}
+
+#[test]
+fn resolutions_beyond_the_limit_are_rejected_before_any_work() {
+    let d = Dataset::from(FashionMnist::embedded(Split::Test).unwrap());
+    let pipe = regnet_data::Pipeline::fashion_mnist(regnet_data::FashionMnistTransform {
+        size: 65536,
+        ..Default::default()
+    });
+    let err = regnet_data::Loader::new(d, pipe, regnet_data::LoaderConfig::default()).err();
+    let err = err.expect("65536 is above MAX_SIDE");
+    assert_eq!(
+        err.to_string(),
+        "invalid resize = 65536x65536: sides must be at most 4096 (MAX_SIDE)"
+    );
+}
+
+#[test]
+fn oversized_files_are_refused_before_reading() {
+    // A sparse 2 GiB file: refused from its size, nothing is read or allocated.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("data_batch_1.bin");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let err = Cifar10::from_files(std::slice::from_ref(&path), Split::Train).unwrap_err();
+    assert!(
+        matches!(err, DataError::FileTooLarge { len, max, .. } if len == 2 << 30 && max == idx::MAX_FILE_BYTES),
+        "{err}"
+    );
+    let err = FashionMnist::from_files(&path, &path, Split::Train).unwrap_err();
+    assert!(matches!(err, DataError::FileTooLarge { .. }), "{err}");
+}
+
+#[test]
+fn images_declaring_huge_sizes_are_decode_errors() {
+    // A valid PNG of 9000 x 1 pixels: above MAX_DECODE_SIDE, refused from its header.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("cls")).unwrap();
+    let path = tmp.path().join("cls/wide.png");
+    image::GrayImage::new(9000, 1).save(&path).unwrap();
+    let f = ImageFolder::from_dir(tmp.path(), CorruptPolicy::Fail).unwrap();
+    let err = f.decode(0).unwrap_err();
+    assert!(
+        matches!(&err, DataError::Decode { path: p, .. } if p == &path),
+        "{err}"
+    );
+    assert!(!err.to_string().contains('\n'));
+    // At the limit it decodes.
+    image::GrayImage::new(regnet_data::MAX_DECODE_SIDE, 1)
+        .save(&path)
+        .unwrap();
+    assert_eq!(f.decode(0).unwrap().shape(), [3, 1, 8192]);
 }

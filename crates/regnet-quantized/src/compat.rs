@@ -4,6 +4,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::QuantizedError;
 
+/// Largest bottleneck multiplier accepted by [`adjust_block_compatibility`].
+///
+/// The paper's spaces use bot_mul = 1/b ∈ {1, ½, ¼}; pycls allows integer multipliers above 1
+/// (inverted bottlenecks). 64 bounds the bottleneck width at 64 · w and keeps the lcm in range.
+pub const MAX_BOT_MUL: f64 = 64.0;
+
 /// One stage's (width, bottleneck multiplier, group width) before or after the adjustment.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct StageCompat {
@@ -41,6 +47,13 @@ pub fn adjust_block_compatibility(
     }
     if !bot_mul.is_finite() || bot_mul <= 0.0 || (bot_mul >= 1.0 && bot_mul.fract() != 0.0) {
         return Err(QuantizedError::InvalidBottleneckMultiplier { stage, bot_mul });
+    }
+    if bot_mul > MAX_BOT_MUL {
+        return Err(QuantizedError::AboveLimit {
+            field: "bot_mul",
+            value: bot_mul as u64,
+            max: MAX_BOT_MUL as u64,
+        });
     }
     let v = (f64::from(w) * bot_mul).max(1.0).trunc() as u64;
     let g = u64::from(g).min(v);
@@ -160,5 +173,34 @@ mod tests {
             ),
             Err(QuantizedError::Incompatible { stage: 1, .. })
         ));
+    }
+
+    #[test]
+    fn huge_bottleneck_multiplier_is_a_typed_error_not_an_overflow() {
+        let e = adjust_block_compatibility(
+            2,
+            StageCompat {
+                w: u32::MAX,
+                bot_mul: 1e300,
+                g: u32::MAX,
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(
+            e,
+            QuantizedError::AboveLimit {
+                field: "bot_mul",
+                max: 64,
+                ..
+            }
+        ));
+        // The largest accepted multiplier on the largest width stays in range: v = 64·(2^32 − 1),
+        // g = 2^32 − 1, m = lcm(g, 64) = v, so w comes back unchanged.
+        let s = StageCompat {
+            w: u32::MAX,
+            bot_mul: MAX_BOT_MUL,
+            g: u32::MAX,
+        };
+        assert_eq!(adjust_block_compatibility(0, s), Ok(s));
     }
 }

@@ -17,7 +17,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DEFAULT_Q, QuantizedError, QuantizedLinear};
+use crate::{DEFAULT_Q, MAX_WIDTH, QuantizedError, QuantizedLinear};
+
+/// Largest number of per-block widths [`fit_quantized_linear`] accepts.
+///
+/// The paper fits models of depth ≤ 64 (AnyNetX: 4 stages of ≤ 16 blocks; RegNet: d < 64). The grid
+/// search costs about d · k_max · log(d · k_max) per evaluation, so 256 blocks with the other limits
+/// ([`MIN_FIT_WM`], [`MAX_WIDTH`]) keep the worst case to about a second.
+pub const MAX_FIT_BLOCKS: usize = 256;
+
+/// Smallest `wm_min` [`fit_quantized_linear`] accepts: the number of exponents the search walks grows as
+/// 1 / ln(wm_min), so it is bounded away from 1 (the default is 1.05).
+pub const MIN_FIT_WM: f64 = 1.01;
 
 /// The result of fitting the quantized linear rule to a model's per-block widths.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -79,6 +90,9 @@ fn e_fit(p: &QuantizedLinear, widths: &[u32]) -> f64 {
 /// exponents) come back with e_fit = 0 and parameters that regenerate them; other inputs get the
 /// grid-search minimum of e_fit. Both take well under 10 ms for d ≤ 64 (see the `fit` benchmark).
 ///
+/// Inputs are bounded, each with a typed error: at most [`MAX_FIT_BLOCKS`] widths, each at most
+/// [`MAX_WIDTH`]; `q` in 1..=[`MAX_WIDTH`]; [`MIN_FIT_WM`] ≤ `wm_min` < `wm_max` < ∞.
+///
 /// ```
 /// use regnet_quantized::{FitOptions, QuantizedLinear, fit_quantized_linear};
 /// let widths = QuantizedLinear::new(13, 24, 36.44, 2.49)?.generate()?.block_widths;
@@ -101,23 +115,51 @@ pub fn fit_quantized_linear(
             reason: format!("width of block {j} is 0"),
         });
     }
-    if opts.q == 0 || !(opts.wm_min > 1.0 && opts.wm_max > opts.wm_min && opts.wm_max.is_finite()) {
-        return Err(QuantizedError::InvalidFitInput {
-            reason: format!(
-                "need q >= 1 and 1 < wm_min < wm_max, got q = {}, wm in [{}, {}]",
-                opts.q, opts.wm_min, opts.wm_max
-            ),
+    if widths.len() > MAX_FIT_BLOCKS {
+        return Err(QuantizedError::AboveLimit {
+            field: "number of widths",
+            value: widths.len() as u64,
+            max: MAX_FIT_BLOCKS as u64,
         });
     }
-    if widths.len() > u32::MAX as usize {
-        return Err(QuantizedError::InvalidFitInput {
-            reason: format!("too many blocks: {}", widths.len()),
+    if let Some((j, &w)) = widths.iter().enumerate().find(|(_, w)| **w > MAX_WIDTH) {
+        return Err(QuantizedError::FitWidthTooLarge {
+            block: j,
+            w,
+            max: MAX_WIDTH,
         });
     }
+    check_options(&opts)?;
     if let Some(fit) = exact_fit(widths, opts) {
         return Ok(fit);
     }
     Ok(grid_fit(widths, opts))
+}
+
+/// The fit options' ranges (see [`fit_quantized_linear`]).
+fn check_options(opts: &FitOptions) -> Result<(), QuantizedError> {
+    if opts.q == 0 || opts.q > MAX_WIDTH {
+        return Err(QuantizedError::InvalidFitOption {
+            field: "q",
+            value: f64::from(opts.q),
+            expected: "1 <= q <= 16777216",
+        });
+    }
+    if !(opts.wm_min >= MIN_FIT_WM && opts.wm_min.is_finite()) {
+        return Err(QuantizedError::InvalidFitOption {
+            field: "wm_min",
+            value: opts.wm_min,
+            expected: "finite and >= 1.01",
+        });
+    }
+    if !(opts.wm_max > opts.wm_min && opts.wm_max.is_finite()) {
+        return Err(QuantizedError::InvalidFitOption {
+            field: "wm_max",
+            value: opts.wm_max,
+            expected: "finite and > wm_min",
+        });
+    }
+    Ok(())
 }
 
 /// The stage structure of non-decreasing widths: the stage widths, and for each stage its first and
@@ -314,6 +356,7 @@ fn grid_fit(widths: &[u32], opts: FitOptions) -> QuantizedFit {
     let d = widths.len() as u32;
     let lnw: Vec<f64> = widths.iter().map(|&w| f64::from(w).ln()).collect();
     let w_max = f64::from(widths.iter().copied().max().unwrap_or(q));
+    // widths[0] and q are at most MAX_WIDTH (2^24), so first ≤ 1.5 · 2^24 and first + q < 2^26.
     let first = ((f64::from(widths[0]) / qf).round() as u32).max(1) * q;
     let mut w0s = vec![first];
     if first > q {
@@ -417,5 +460,64 @@ mod tests {
     fn rejects_empty_and_zero() {
         assert!(fit_quantized_linear(&[], FitOptions::default()).is_err());
         assert!(fit_quantized_linear(&[8, 0], FitOptions::default()).is_err());
+    }
+
+    #[test]
+    fn inputs_beyond_the_limits_are_typed_errors() {
+        let opts = FitOptions::default();
+        let e = fit_quantized_linear(&[u32::MAX, 8], opts).unwrap_err();
+        assert_eq!(
+            e,
+            QuantizedError::FitWidthTooLarge {
+                block: 0,
+                w: u32::MAX,
+                max: MAX_WIDTH
+            }
+        );
+        let q = FitOptions {
+            q: 2_147_483_648,
+            ..opts
+        };
+        let e = fit_quantized_linear(&[1, 2], q).unwrap_err();
+        assert!(matches!(
+            e,
+            QuantizedError::InvalidFitOption { field: "q", .. }
+        ));
+        assert!(e.to_string().contains("2147483648"), "{e}");
+        let e = fit_quantized_linear(&[8; MAX_FIT_BLOCKS + 1], opts).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "number of widths = 257 exceeds the supported maximum of 256"
+        );
+        let low = FitOptions {
+            wm_min: 1.000_001,
+            ..opts
+        };
+        let e = fit_quantized_linear(&[8, 16], low).unwrap_err();
+        assert!(matches!(
+            e,
+            QuantizedError::InvalidFitOption {
+                field: "wm_min",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn extreme_but_valid_widths_fit_without_overflow() {
+        // Largest widths with the largest quantum: no wrap-around of w0 (the old code overflowed u32).
+        let fit = fit_quantized_linear(
+            &[MAX_WIDTH, MAX_WIDTH],
+            FitOptions {
+                q: MAX_WIDTH,
+                ..FitOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!((fit.params.w0, fit.e_fit), (MAX_WIDTH, 0.0));
+        // Non-linear widths spanning the whole range take the approximate path and stay finite.
+        let fit =
+            fit_quantized_linear(&[1, MAX_WIDTH, 3, MAX_WIDTH], FitOptions::default()).unwrap();
+        assert!(fit.e_fit.is_finite() && fit.e_fit > 1.0, "{fit:?}");
     }
 }

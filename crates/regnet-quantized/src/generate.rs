@@ -8,7 +8,16 @@ use crate::QuantizedError;
 pub const DEFAULT_Q: u32 = 8;
 
 /// Largest width the generator accepts (2^24 channels); larger values are rejected, not wrapped.
-const MAX_WIDTH: u64 = 1 << 24;
+///
+/// It also bounds `w0`, `q` and the per-block widths given to the inverse fit.
+pub const MAX_WIDTH: u32 = 1 << 24;
+
+/// Largest depth d (number of blocks) the generator accepts.
+///
+/// The paper's RegNet space has d < 64 and the zoo's deepest model (ResNet-152 as an AnyNet) has 50
+/// blocks; 4096 leaves room for experiments while keeping every walk over the blocks (generation,
+/// complexity, building a model) to milliseconds. Larger depths are rejected, never walked.
+pub const MAX_DEPTH: u32 = 4096;
 
 /// Parameters of the quantized linear width rule (paper §3.3).
 ///
@@ -63,8 +72,9 @@ impl QuantizedLinear {
 
     /// Validated parameters with an explicit quantum q.
     ///
-    /// The checks are pycls's (`w0 > 0`, `w0 % q == 0`, `wa >= 0`, `wm > 1`) plus `d >= 1`, `q >= 1` and
-    /// finiteness; each failure names the parameter and its value.
+    /// The checks are pycls's (`w0 > 0`, `w0 % q == 0`, `wa >= 0`, `wm > 1`) plus `d >= 1`, `q >= 1`,
+    /// finiteness and the documented limits `d <= MAX_DEPTH`, `w0, q <= MAX_WIDTH`; each failure names
+    /// the parameter and its value.
     pub fn with_q(d: u32, w0: u32, wa: f64, wm: f64, q: u32) -> Result<Self, QuantizedError> {
         let p = Self { d, w0, wa, wm, q };
         p.validate()?;
@@ -76,13 +86,34 @@ impl QuantizedLinear {
         if self.d < 1 {
             return Err(QuantizedError::InvalidDepth { d: self.d });
         }
+        if self.d > MAX_DEPTH {
+            return Err(QuantizedError::AboveLimit {
+                field: "d",
+                value: u64::from(self.d),
+                max: u64::from(MAX_DEPTH),
+            });
+        }
         if self.q < 1 {
             return Err(QuantizedError::InvalidQuantum { q: self.q });
+        }
+        if self.q > MAX_WIDTH {
+            return Err(QuantizedError::AboveLimit {
+                field: "q",
+                value: u64::from(self.q),
+                max: u64::from(MAX_WIDTH),
+            });
         }
         if self.w0 == 0 || !self.w0.is_multiple_of(self.q) {
             return Err(QuantizedError::InvalidW0 {
                 w0: self.w0,
                 q: self.q,
+            });
+        }
+        if self.w0 > MAX_WIDTH {
+            return Err(QuantizedError::AboveLimit {
+                field: "w0",
+                value: u64::from(self.w0),
+                max: u64::from(MAX_WIDTH),
             });
         }
         if !self.wa.is_finite() || self.wa < 0.0 {
@@ -113,12 +144,12 @@ impl QuantizedLinear {
         let w = f64::from(self.w0) * self.wm.powf(k);
         let q = f64::from(self.q);
         let wq = (w / q).round_ties_even() * q;
-        let in_range = wq.is_finite() && wq <= MAX_WIDTH as f64 && k <= f64::from(u32::MAX);
+        let in_range = wq.is_finite() && wq <= f64::from(MAX_WIDTH) && k <= f64::from(u32::MAX);
         if !in_range {
             return Err(QuantizedError::WidthTooLarge {
                 block: j as usize,
                 width: w.floor(),
-                max: MAX_WIDTH,
+                max: u64::from(MAX_WIDTH),
             });
         }
         Ok((wq as u32, k as u32))
@@ -326,5 +357,32 @@ mod tests {
             QuantizedLinear::new(4, 24, 1e30, 2.0).unwrap().generate(),
             Err(QuantizedError::WidthTooLarge { block: 1, .. })
         ));
+    }
+
+    #[test]
+    fn limits_are_typed_errors_naming_field_and_bound() {
+        let e = QuantizedLinear::new(u32::MAX, 24, 0.0, 2.0).unwrap_err();
+        assert_eq!(
+            e,
+            QuantizedError::AboveLimit {
+                field: "d",
+                value: u64::from(u32::MAX),
+                max: u64::from(MAX_DEPTH)
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "d = 4294967295 exceeds the supported maximum of 4096"
+        );
+        let e = QuantizedLinear::with_q(4, 1 << 30, 0.0, 2.0, 1 << 30).unwrap_err();
+        assert!(matches!(e, QuantizedError::AboveLimit { field: "q", .. }));
+        let e = QuantizedLinear::with_q(4, 1 << 25, 0.0, 2.0, 8).unwrap_err();
+        assert!(matches!(e, QuantizedError::AboveLimit { field: "w0", .. }));
+        // The largest depth is accepted and generated.
+        let g = QuantizedLinear::new(MAX_DEPTH, 8, 0.0, 2.0)
+            .unwrap()
+            .generate()
+            .unwrap();
+        assert_eq!(g.stages, vec![Stage { w: 8, d: MAX_DEPTH }]);
     }
 }

@@ -22,7 +22,7 @@ mod error;
 mod fit;
 mod generate;
 
-pub use compat::{StageCompat, adjust_block_compatibility};
+pub use compat::{MAX_BOT_MUL, StageCompat, adjust_block_compatibility};
 pub use error::QuantizedError;
-pub use fit::{FitOptions, QuantizedFit, fit_quantized_linear};
-pub use generate::{DEFAULT_Q, Generated, QuantizedLinear, Stage};
+pub use fit::{FitOptions, MAX_FIT_BLOCKS, MIN_FIT_WM, QuantizedFit, fit_quantized_linear};
+pub use generate::{DEFAULT_Q, Generated, MAX_DEPTH, MAX_WIDTH, QuantizedLinear, Stage};

@@ -48,6 +48,9 @@ impl AnalyzeOptions {
 }
 
 /// A skipped line of a results file.
+///
+/// Its `Display` is the one-line message to show a user: `line 2: <why>` (control characters in the
+/// reason are escaped, so the message stays on one line).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SkippedLine {
     /// One-based line number.
@@ -55,6 +58,25 @@ pub struct SkippedLine {
     /// Why it was skipped.
     pub message: String,
 }
+
+impl std::fmt::Display for SkippedLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "skipped line {}: ", self.line)?;
+        for c in self.message.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_debug())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Most per-block widths one record's `ws`/`ds` arrays may expand to in the width plots (Σ ds): 4096,
+/// the largest total depth a spec may have (`regnet_anynet::MAX_BLOCKS`). A record asking for more is
+/// a [`StatsError::TooManyBlocks`], never expanded.
+pub const MAX_PLOT_BLOCKS: usize = 4096;
 
 /// The statistics of one space in `summary.json`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -269,7 +291,7 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     }
 
     for p in &populations {
-        if let Some(series) = width_series(p, options.width_models) {
+        if let Some(series) = width_series(p, options.width_models)? {
             let svg = widths_svg(&series, &p.name);
             write(
                 format!("widths_{}.svg", file_stem(&p.name)),
@@ -363,15 +385,34 @@ fn file_stem(name: &str) -> String {
 }
 
 /// Per-block widths (`ws[i]` repeated `ds[i]` times) and stage starts of a record with `ws` and `ds` arrays.
+///
+/// `None` when the record has no such arrays, when they are malformed, or when they describe more than
+/// [`MAX_PLOT_BLOCKS`] blocks (use [`expand_block_widths`] to get that as an error).
 pub fn block_widths(record: &Record) -> Option<(Vec<f64>, Vec<usize>)> {
-    let ws = record.arrays.get("ws")?;
-    let ds = record.arrays.get("ds")?;
+    expand_block_widths(record).ok().flatten()
+}
+
+/// [`block_widths`] with the size check as a typed error: `Ok(None)` when the record has no usable
+/// `ws`/`ds` arrays, [`StatsError::TooManyBlocks`] when Σ ds exceeds [`MAX_PLOT_BLOCKS`] (checked before
+/// anything is allocated).
+pub fn expand_block_widths(record: &Record) -> Result<Option<(Vec<f64>, Vec<usize>)>> {
+    let (Some(ws), Some(ds)) = (record.arrays.get("ws"), record.arrays.get("ds")) else {
+        return Ok(None);
+    };
     if ws.len() != ds.len()
         || ds
             .iter()
             .any(|&d| !(d >= 0.0 && d.fract() == 0.0 && d < 1e6))
     {
-        return None;
+        return Ok(None);
+    }
+    let blocks: f64 = ds.iter().sum();
+    if blocks > MAX_PLOT_BLOCKS as f64 {
+        return Err(StatsError::TooManyBlocks {
+            line: record.line.unwrap_or(0),
+            blocks,
+            max: MAX_PLOT_BLOCKS,
+        });
     }
     let mut widths = Vec::new();
     let mut starts = Vec::new();
@@ -381,13 +422,19 @@ pub fn block_widths(record: &Record) -> Option<(Vec<f64>, Vec<usize>)> {
         }
         widths.extend(std::iter::repeat_n(w, d as usize));
     }
-    (!widths.is_empty()).then_some((widths, starts))
+    Ok((!widths.is_empty()).then_some((widths, starts)))
 }
 
-/// The best and worst `k` models of a population as width series, if every record has `ws` and `ds`.
-fn width_series(p: &Population, k: usize) -> Option<Vec<WidthSeries>> {
-    if k == 0 || p.records.iter().any(|r| block_widths(r).is_none()) {
-        return None;
+/// The best and worst `k` models of a population as width series, if every record has `ws` and `ds`;
+/// [`StatsError::TooManyBlocks`] if one of them describes too many blocks.
+fn width_series(p: &Population, k: usize) -> Result<Option<Vec<WidthSeries>>> {
+    if k == 0 {
+        return Ok(None);
+    }
+    for r in &p.records {
+        if expand_block_widths(r)?.is_none() {
+            return Ok(None);
+        }
     }
     let mut order: Vec<usize> = (0..p.len()).collect();
     order.sort_by(|&a, &b| p.records[a].error.total_cmp(&p.records[b].error));
@@ -424,7 +471,7 @@ fn width_series(p: &Population, k: usize) -> Option<Vec<WidthSeries>> {
             })
         })
         .collect();
-    Some(series)
+    Ok(Some(series))
 }
 
 #[cfg(test)]
@@ -440,6 +487,39 @@ mod tests {
         assert_eq!(w, vec![24.0, 56.0, 56.0, 152.0, 152.0, 152.0]);
         assert_eq!(s, vec![1, 3]);
         assert!(block_widths(&Record::new(1.0).with_array("ws", vec![1.0])).is_none());
+    }
+
+    #[test]
+    fn huge_depths_are_a_typed_error_not_an_allocation() {
+        // 2,000 stages of depth 999,999: 2e9 blocks, 16 GB if expanded.
+        let mut r = Record::new(1.0)
+            .with_array("ws", vec![8.0; 2000])
+            .with_array("ds", vec![999_999.0; 2000]);
+        r.line = Some(3);
+        let e = expand_block_widths(&r).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line 3: ws/ds describe 1999998000 blocks, more than the supported 4096 (widths x depths is not expanded)"
+        );
+        assert!(block_widths(&r).is_none());
+        // Exactly the limit is expanded.
+        let r = Record::new(1.0)
+            .with_array("ws", vec![8.0, 16.0])
+            .with_array("ds", vec![4000.0, 96.0]);
+        let (w, s) = expand_block_widths(&r).unwrap().unwrap();
+        assert_eq!((w.len(), s), (MAX_PLOT_BLOCKS, vec![4000]));
+    }
+
+    #[test]
+    fn skipped_lines_display_on_one_line() {
+        let s = SkippedLine {
+            line: 2,
+            message: "expected value\nat column 3".into(),
+        };
+        assert_eq!(
+            s.to_string(),
+            "skipped line 2: expected value\\nat column 3"
+        );
     }
 
     #[test]

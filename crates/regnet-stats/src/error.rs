@@ -56,6 +56,19 @@ pub enum StatsError {
         hi: f64,
     },
 
+    /// A record's `ws`/`ds` arrays expand to more per-block widths than [`crate::MAX_PLOT_BLOCKS`].
+    #[error(
+        "line {line}: ws/ds describe {blocks} blocks, more than the supported {max} (widths x depths is not expanded)"
+    )]
+    TooManyBlocks {
+        /// One-based line of the record in its results file (0 if it was not read from a file).
+        line: usize,
+        /// Σ ds of the record.
+        blocks: f64,
+        /// The largest accepted number of blocks.
+        max: usize,
+    },
+
     /// An option has a value outside its domain.
     #[error("option {option} = {value} is invalid: {reason}")]
     InvalidOption {
@@ -90,7 +103,7 @@ pub enum StatsError {
     },
 
     /// A required field is absent from a record.
-    #[error("{}:{line}: missing field \"{field}\"", path.display())]
+    #[error("{}:{line}: missing field {field:?}", path.display())]
     MissingField {
         /// The file.
         path: PathBuf,
@@ -101,7 +114,7 @@ pub enum StatsError {
     },
 
     /// A field has the wrong JSON type.
-    #[error("{}:{line}: field \"{field}\" is {found}, expected {expected}", path.display())]
+    #[error("{}:{line}: field {field:?} is {found}, expected {expected}", path.display())]
     WrongType {
         /// The file.
         path: PathBuf,
@@ -117,7 +130,7 @@ pub enum StatsError {
 
     /// The metric (error) of a record is NaN, infinite or null: the model is left out of the population
     /// and the line is reported.
-    #[error("{}:{line}: \"{field}\" is {value}, not a finite number; the record is left out", path.display())]
+    #[error("{}:{line}: {field:?} is {value}, not a finite number; the record is left out", path.display())]
     NonFiniteMetric {
         /// The file.
         path: PathBuf,
@@ -131,7 +144,7 @@ pub enum StatsError {
 
     /// One results file holds records of two different spaces.
     #[error(
-        "{}:{line}: space \"{found}\" differs from \"{expected}\" on earlier lines; \
+        "{}:{line}: space {found:?} differs from {expected:?} on earlier lines; \
          each file must hold one population",
         path.display()
     )]
@@ -156,7 +169,7 @@ pub enum StatsError {
     },
 
     /// A record lacks a parameter that a statistic was asked for.
-    #[error("space {space}: record {record}{} has no parameter \"{param}\"", line.map(|l| format!(" (line {l})")).unwrap_or_default())]
+    #[error("space {space:?}: record {record}{} has no parameter {param:?}", line.map(|l| format!(" (line {l})")).unwrap_or_default())]
     MissingParameter {
         /// Name of the population.
         space: String,
@@ -166,6 +179,17 @@ pub enum StatsError {
         record: usize,
         /// Line of the record in its file, when it was read from one.
         line: Option<usize>,
+    },
+
+    /// A results file is larger than [`crate::population::MAX_RESULTS_BYTES`].
+    #[error("{}: file has {len} bytes, more than the supported {max}", path.display())]
+    FileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        len: u64,
+        /// The largest accepted size.
+        max: u64,
     },
 
     /// Reading or writing a file failed.
@@ -193,6 +217,7 @@ impl StatsError {
             | Self::NonFiniteMetric { line, .. }
             | Self::MixedSpaces { line, .. } => Some(*line),
             Self::MissingParameter { line, .. } => *line,
+            Self::TooManyBlocks { line, .. } => Some(*line).filter(|&l| l > 0),
             _ => None,
         }
     }

@@ -48,7 +48,8 @@ pub mod plot;
 pub mod population;
 
 pub use analyze::{
-    AnalyzeOptions, AnalyzeSummary, KsSummary, SkippedLine, SpaceSummary, analyze, block_widths,
+    AnalyzeOptions, AnalyzeSummary, KsSummary, MAX_PLOT_BLOCKS, SkippedLine, SpaceSummary, analyze,
+    block_widths, expand_block_widths,
 };
 pub use bootstrap::{
     BootstrapOptions, BootstrapRange, MAX_RESAMPLES, MeanDifference, bootstrap_best,

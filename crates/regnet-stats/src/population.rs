@@ -299,11 +299,26 @@ impl ReadOutcome {
     }
 }
 
+/// Largest results file [`read_jsonl`] reads: 1 GiB (a 500-model population is about 1 MB).
+pub const MAX_RESULTS_BYTES: u64 = 1 << 30;
+
 /// Reads a JSONL results file (see the [module docs](self) for the format); `metric` names the error field.
 ///
 /// Lines that cannot be used are skipped and listed in [`ReadOutcome::issues`]; records of two different
 /// spaces in one file and a file with no usable record are errors.
+///
+/// Files above [`MAX_RESULTS_BYTES`] are refused from their size, before reading.
 pub fn read_jsonl(path: &Path, metric: &str) -> Result<ReadOutcome> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| StatsError::io(path, e))?
+        .len();
+    if len > MAX_RESULTS_BYTES {
+        return Err(StatsError::FileTooLarge {
+            path: path.to_path_buf(),
+            len,
+            max: MAX_RESULTS_BYTES,
+        });
+    }
     let text = std::fs::read_to_string(path).map_err(|e| StatsError::io(path, e))?;
     parse_jsonl(&text, path, metric)
 }

@@ -259,3 +259,72 @@ fn strict_mode_and_missing_parameter_are_errors() {
     let nothing = AnalyzeOptions::new(vec![tmp.0.join("absent.jsonl")], &out);
     assert!(matches!(analyze(&nothing), Err(StatsError::Io { .. })));
 }
+
+#[test]
+fn huge_widths_times_depths_is_a_typed_error_and_skipped_lines_print_on_one_line() {
+    let dir = TempDir::new("bomb");
+    let (good, _) = write_regnet(&dir.0);
+    // One ~20 KB line describing 2,000 stages of depth 999,999 (16 GB if expanded).
+    let mut text = std::fs::read_to_string(&good).unwrap();
+    let ws = vec![8; 2000];
+    let ds = vec![999_999; 2000];
+    writeln!(
+        text,
+        r#"{{"space":"RegNetX","error":33.0,"flops":0.38,"params":{{"d":12,"w0":24,"wa":24.5,"wm":2.5,"g":8}},"ws":{ws:?},"ds":{ds:?}}}"#
+    )
+    .unwrap();
+    let bomb = dir.0.join("bomb.jsonl");
+    std::fs::write(&bomb, text).unwrap();
+    let options = AnalyzeOptions {
+        bootstrap: BootstrapOptions {
+            resamples: 200,
+            ..BootstrapOptions::default()
+        },
+        params: Some(vec!["d".into()]),
+        ..AnalyzeOptions::new(vec![bomb], dir.0.join("out"))
+    };
+    let err = analyze(&options).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StatsError::TooManyBlocks {
+                line: 44,
+                max: 4096,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(err.line(), Some(44));
+    // The malformed line of the good file is reported by Display on one line.
+    let options = AnalyzeOptions {
+        out_dir: dir.0.join("out2"),
+        inputs: vec![good],
+        ..options
+    };
+    let summary = analyze(&options).unwrap();
+    let skipped: Vec<String> = summary.spaces[0]
+        .malformed_lines
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(skipped[0].starts_with("skipped line 11: "), "{skipped:?}");
+    assert!(skipped.iter().all(|s| !s.contains('\n')));
+}
+
+#[test]
+fn oversized_results_files_are_refused_before_reading() {
+    let dir = TempDir::new("huge");
+    let path = dir.0.join("huge.jsonl");
+    // Sparse: 2 GiB of size, no data written.
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let err = regnet_stats::population::read_jsonl(&path, "error").unwrap_err();
+    assert!(
+        matches!(err, StatsError::FileTooLarge { len, max, .. } if len == 2 << 30 && max == 1 << 30),
+        "{err}"
+    );
+}

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::{JsonlWriter, ResultRecord, Sweep, SweepError, read_jsonl};
+use crate::{ResultRecord, Sweep, SweepError, read_jsonl, write_atomic};
 
 /// What [`collect`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,15 +63,17 @@ pub fn collect(dir: &Path) -> Result<CollectReport, SweepError> {
     report.finished = by_id.len();
     report.files = names;
     let out = dir.join("collected.jsonl");
-    let tmp = dir.join(format!(".collected.jsonl.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_file(&tmp);
-    {
-        let mut w = JsonlWriter::open_append(&tmp)?;
-        for r in by_id.values() {
-            w.append(r)?;
-        }
+    let mut bytes = Vec::new();
+    for r in by_id.values() {
+        serde_json::to_writer(&mut bytes, r).map_err(|e| SweepError::Malformed {
+            path: out.display().to_string(),
+            line: 0,
+            message: format!("cannot serialize result: {e}"),
+        })?;
+        bytes.push(b'\n');
     }
-    std::fs::rename(&tmp, &out).map_err(|e| SweepError::io(&out, e))?;
+    // Temp file, fsync, rename, fsync of the directory.
+    write_atomic(&out, &bytes)?;
     report.output = out.display().to_string();
     Ok(report)
 }

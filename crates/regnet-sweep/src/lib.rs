@@ -6,10 +6,13 @@
 //!   is an object with an integer `id` and whatever the sampler recorded (space, parameters, spec, …),
 //! - `results.jsonl` (or `results-K.jsonl` for shard K): one [`ResultRecord`] per finished model,
 //!   appended whole (write + flush + fsync of one line), so a kill loses at most the model in flight.
+//!   Creating a file and renaming one into place are followed by an fsync of the directory.
 //!
 //! [`Sweep::run`] trains every model of the shard that has no result yet, calling a user-supplied
-//! trainer; on resume a torn last line (a kill during the write) is detected and cut off, finished
-//! models are skipped, the model in flight is restarted. [`collect`] merges shard files and reports
+//! trainer; on resume a torn last line (a kill during the write: no trailing newline, and a strict
+//! prefix of a JSON record) is cut off and reported in [`RunReport::torn_tail`], finished models are
+//! skipped, the model in flight is restarted. A last line that is not provably torn is never cut: it
+//! is reported as [`SweepError::Malformed`]. [`collect`] merges shard files and reports
 //! missing and duplicate models.
 //!
 //! ```
@@ -37,6 +40,8 @@ mod sweep;
 
 pub use collect::{CollectReport, collect};
 pub use error::SweepError;
-pub use jsonl::{JsonlWriter, read_jsonl};
+pub use jsonl::{
+    JsonlWriter, TornAction, TornTail, read_jsonl, sync_parent_dir, write_atomic, write_json_atomic,
+};
 pub use record::{EpochStats, PopulationEntry, ResultRecord, TrainOutcome};
 pub use sweep::{RunReport, Shard, Sweep};

@@ -10,7 +10,10 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::{JsonlWriter, PopulationEntry, ResultRecord, SweepError, TrainOutcome, read_jsonl};
+use crate::{
+    JsonlWriter, PopulationEntry, ResultRecord, SweepError, TornTail, TrainOutcome, read_jsonl,
+    write_atomic,
+};
 
 /// A slice of the population: models with `id % n == k` (0-based k, as SLURM's `--array=0-(N-1)`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +69,9 @@ pub struct RunReport {
     pub diverged: usize,
     /// Whether a torn last line (an interrupted write) was found and repaired.
     pub repaired_torn_line: bool,
+    /// The repair of a torn last line, if there was one; its `Display` is a one-line message for the
+    /// user (the file, the line, what was done).
+    pub torn_tail: Option<TornTail>,
 }
 
 /// What the workers of [`Sweep::run_jobs`] share: the results file and the tallies.
@@ -112,14 +118,17 @@ impl Sweep {
             }
             return Ok(existing);
         }
-        let tmp = dir.join(format!(".{POPULATION}.{}.tmp", std::process::id()));
-        {
-            let mut w = JsonlWriter::open_append(&tmp)?;
-            for e in population {
-                w.append(e)?;
-            }
+        let mut bytes = Vec::new();
+        for e in population {
+            serde_json::to_writer(&mut bytes, e).map_err(|e| SweepError::Malformed {
+                path: path.display().to_string(),
+                line: 0,
+                message: format!("cannot serialize population entry: {e}"),
+            })?;
+            bytes.push(b'\n');
         }
-        std::fs::rename(&tmp, &path).map_err(|e| SweepError::io(&path, e))?;
+        // Temp file, fsync, rename, fsync of the directory.
+        write_atomic(&path, &bytes)?;
         Ok(Self {
             dir: dir.to_path_buf(),
             population: population.to_vec(),
@@ -209,7 +218,6 @@ impl Sweep {
         trainer: impl Fn(&PopulationEntry) -> Result<TrainOutcome, E> + Sync,
     ) -> Result<RunReport, SweepError> {
         let path = self.dir.join(shard.results_file());
-        let (_, torn) = read_jsonl::<serde_json::Value>(&path)?;
         let done = self.results(shard)?;
         if !resume && !done.is_empty() {
             return Err(SweepError::Io {
@@ -229,16 +237,17 @@ impl Sweep {
             .iter()
             .filter(|e| shard.contains(e.id) && !finished.contains(&e.id))
             .collect();
+        let writer = JsonlWriter::open_append(&path)?;
         let report = RunReport {
             skipped: self
                 .population
                 .iter()
                 .filter(|e| shard.contains(e.id) && finished.contains(&e.id))
                 .count(),
-            repaired_torn_line: torn,
+            repaired_torn_line: writer.torn_tail().is_some(),
+            torn_tail: writer.torn_tail().cloned(),
             ..RunReport::default()
         };
-        let writer = JsonlWriter::open_append(&path)?;
         let bar = std::io::stderr().is_terminal().then(|| {
             let b = ProgressBar::new(todo.len() as u64);
             b.set_style(

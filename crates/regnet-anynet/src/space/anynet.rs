@@ -222,6 +222,25 @@ impl AnyNetSpace {
                 reason: format!("num_stages must be 1..=16, got {}", self.num_stages),
             });
         }
+        // Every sample must be a spec within the documented limits.
+        let blocks = self.d.high * self.num_stages as f64;
+        if blocks > f64::from(crate::MAX_BLOCKS) {
+            return Err(SampleError::InvalidSpace {
+                reason: format!(
+                    "num_stages x d.high = {blocks} blocks exceeds MAX_BLOCKS = {}",
+                    crate::MAX_BLOCKS
+                ),
+            });
+        }
+        for (name, r) in [("w", &self.w), ("g", &self.g)] {
+            if r.high > f64::from(crate::MAX_CHANNELS) {
+                return Err(SampleError::InvalidRange {
+                    param: name,
+                    expected: "high <= 1048576 (MAX_CHANNELS)",
+                    range: *r,
+                });
+            }
+        }
         Ok(())
     }
 

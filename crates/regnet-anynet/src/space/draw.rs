@@ -47,6 +47,10 @@ pub struct ParamRange {
     pub dist: Dist,
 }
 
+/// Largest `high` and largest number of grid steps `high / q` of a [`ParamRange`] (2^32): grid indices
+/// stay far from integer overflow and no space can describe a model beyond the spec limits by far.
+pub const MAX_RANGE_VALUE: f64 = 4_294_967_296.0;
+
 /// Uniform number in [0, 1) from the 53 high bits of one 64-bit word (platform independent).
 pub(crate) fn unit(rng: &mut impl Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
@@ -66,7 +70,8 @@ impl ParamRange {
         Self::new(v, v, v, Dist::Uniform)
     }
 
-    /// Checks q > 0, 0 < low ≤ high (finite) and that at least one grid value lies in [low, high].
+    /// Checks q > 0, 0 < low ≤ high (finite), high and high / q at most [`MAX_RANGE_VALUE`], and that at
+    /// least one grid value lies in [low, high].
     pub fn validate(&self, name: &'static str) -> Result<(), SampleError> {
         let bad = |expected: &'static str| SampleError::InvalidRange {
             param: name,
@@ -81,6 +86,9 @@ impl ParamRange {
         }
         if self.low > self.high {
             return Err(bad("low <= high"));
+        }
+        if self.high > MAX_RANGE_VALUE || self.high / self.q > MAX_RANGE_VALUE {
+            return Err(bad("high and high / q at most 2^32 (MAX_RANGE_VALUE)"));
         }
         if self.count() == 0 {
             return Err(bad("at least one multiple of q in [low, high]"));

@@ -34,12 +34,12 @@ mod sampler;
 
 pub use anynet::{AnyNetDraw, AnyNetSpace, CompatRule, ORDER_REDRAWS, OrderRule, multichoose};
 pub use count::count_complexity;
-pub use draw::{Dist, ParamRange};
+pub use draw::{Dist, MAX_RANGE_VALUE, ParamRange};
 pub use parse::{parse_count, parse_window};
 pub use regnet::{Fig12Limits, RegNetDraw, RegNetSpace};
 pub use sampler::{
-    Constraints, DEFAULT_MAX_TRIES, Draw, RejectCounts, SampleRecord, SampleStats, Sampled,
-    Sampler, Window,
+    Constraints, DEFAULT_MAX_TRIES, Draw, MAX_THREADS, RejectCounts, SampleRecord, SampleStats,
+    Sampled, Sampler, Window,
 };
 
 use serde::{Deserialize, Serialize};

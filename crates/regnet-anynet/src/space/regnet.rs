@@ -193,6 +193,21 @@ impl RegNetSpace {
                 ),
             });
         }
+        // Every draw must be within the generator's limits.
+        for (name, r, max) in [
+            ("d", &self.d, regnet_quantized::MAX_DEPTH),
+            ("w0", &self.w0, regnet_quantized::MAX_WIDTH),
+            ("wa", &self.wa, regnet_quantized::MAX_WIDTH),
+            ("g", &self.g, crate::MAX_CHANNELS),
+        ] {
+            if r.high > f64::from(max) {
+                return Err(SampleError::InvalidRange {
+                    param: name,
+                    expected: "high within the generator's limits (MAX_DEPTH, MAX_WIDTH, MAX_CHANNELS)",
+                    range: *r,
+                });
+            }
+        }
         if self.stages.0 > self.stages.1 || self.stages.0 == 0 {
             return Err(SampleError::InvalidSpace {
                 reason: format!("stage range {:?} must be non-empty and >= 1", self.stages),

@@ -209,6 +209,9 @@ pub struct Sampled {
 /// Default cap on candidates per [`Sampler::sample`] call.
 pub const DEFAULT_MAX_TRIES: u64 = 2_000_000;
 
+/// Most worker threads a sampler uses; [`Sampler::with_threads`] and the `threads` field are clamped to it.
+pub const MAX_THREADS: usize = 256;
+
 /// Candidates evaluated per thread between two merges.
 const BATCH: u64 = 512;
 
@@ -336,9 +339,9 @@ impl Sampler {
         }
     }
 
-    /// Sets the number of worker threads (≥ 1); the samples do not change.
+    /// Sets the number of worker threads (clamped to 1..=[`MAX_THREADS`]); the samples do not change.
     pub fn with_threads(mut self, threads: usize) -> Self {
-        self.threads = threads.max(1);
+        self.threads = threads.clamp(1, MAX_THREADS);
         self
     }
 
@@ -365,10 +368,13 @@ impl Sampler {
         };
         let h = u64::from(self.constraints.resolution).div_ceil(2);
         let (w, nc) = (u64::from(stem_w), u64::from(classes));
+        // Saturating: the space and the constraints are validated, but the bound must not overflow
+        // for any of their fields.
+        let wh2 = w.saturating_mul(h).saturating_mul(h);
         Complexity {
-            flops: 27 * w * h * h + 2 * nc,
-            params: 27 * w + 2 * w + 2 * nc,
-            acts: w * h * h + nc,
+            flops: wh2.saturating_mul(27).saturating_add(nc.saturating_mul(2)),
+            params: w.saturating_mul(29).saturating_add(nc.saturating_mul(2)),
+            acts: wh2.saturating_add(nc),
         }
     }
 
@@ -394,7 +400,7 @@ impl Sampler {
     }
 
     fn evaluate(&self, range: std::ops::Range<u64>) -> Vec<(Outcome, u64)> {
-        let threads = self.threads.max(1) as u64;
+        let threads = self.threads.clamp(1, MAX_THREADS) as u64;
         if threads == 1 {
             return Worker::new(self).run(range);
         }
@@ -420,11 +426,15 @@ impl Sampler {
     ///
     /// Fails fast with [`SampleError::Infeasible`] when a window lies below what the stem and head
     /// alone cost, and with [`SampleError::TooFewAccepted`] after `max_tries` candidates.
+    ///
+    /// Memory grows with the samples accepted, never with `n` itself: `n = usize::MAX` is a valid request
+    /// that ends with [`SampleError::TooFewAccepted`] once `max_tries` candidates are drawn.
     pub fn sample(&self, n: usize) -> Result<Sampled, SampleError> {
         self.space.validate()?;
         self.constraints.validate()?;
         let mut stats = SampleStats::default();
-        let mut records = Vec::with_capacity(n);
+        // Grown as samples are accepted; reserving from `n` would let a huge count abort the process.
+        let mut records = Vec::new();
         if n == 0 {
             return Ok(Sampled { records, stats });
         }
@@ -433,9 +443,8 @@ impl Sampler {
         let mut seen: HashSet<String> = HashSet::new();
         let mut next = 0u64;
         'outer: while next < self.max_tries {
-            let end = self
-                .max_tries
-                .min(next + BATCH * self.threads.max(1) as u64);
+            let batch = BATCH * self.threads.clamp(1, MAX_THREADS) as u64;
+            let end = self.max_tries.min(next.saturating_add(batch));
             for (i, (outcome, redraws)) in self.evaluate(next..end).into_iter().enumerate() {
                 stats.tries = next + i as u64 + 1;
                 stats.order_redraws += redraws;

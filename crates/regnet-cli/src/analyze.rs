@@ -64,7 +64,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
             println!("    non-finite error on lines {:?}", s.non_finite_lines);
         }
         for m in &s.malformed_lines {
-            println!("    skipped {m:?}");
+            println!("    {m}");
         }
     }
     for k in &summary.ks {

@@ -126,6 +126,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
         cfg,
     };
     let r = with_backend(&a.recipe.backend, a.recipe.device, job)?;
+    if let Some(torn) = &r.torn_tail {
+        eprintln!("{torn}");
+    }
     println!(
         "shard {}/{}: trained {}, skipped {} finished, {} diverged; results in {}",
         shard.k,

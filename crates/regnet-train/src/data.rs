@@ -126,8 +126,9 @@ pub fn load_data(o: &DataOptions) -> Result<TrainData, TrainError> {
             DatasetKind::ImageFolder => {
                 let d = require_dir(o, "imagefolder")?;
                 let size = o.resolution.unwrap_or(224);
-                let tr = ImageFolder::from_dir(d.join("train"), o.corrupt)?;
-                let te = ImageFolder::from_dir(d.join("val"), o.corrupt)?;
+                // The same class folders in both splits, or a typed error: labels are never
+                // remapped between them.
+                let (tr, te) = ImageFolder::train_val(d.join("train"), d.join("val"), o.corrupt)?;
                 (
                     tr.into(),
                     te.into(),

@@ -134,10 +134,8 @@ fn ckpt_err(path: &Path, e: impl std::fmt::Display) -> TrainError {
 }
 
 fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> Result<(), TrainError> {
-    let tmp = path.with_extension("json.tmp");
-    let text = serde_json::to_string_pretty(value).map_err(|e| ckpt_err(path, e))?;
-    std::fs::write(&tmp, text).map_err(io_err(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io_err(path))
+    // Temp file, fsync, rename, fsync of the directory: never an empty or torn file.
+    regnet_sweep::write_json_atomic(path, value).map_err(TrainError::from)
 }
 
 /// Converts a data batch to tensors on `device`.

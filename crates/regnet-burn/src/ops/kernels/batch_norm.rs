@@ -1,15 +1,17 @@
 //! Training-mode BatchNorm2d with an optional residual add and ReLU, forward and backward, on
 //! contiguous NCHW `f32` slices.
 //!
-//! Forward: one pass for the per-channel sums (f64 accumulators), one pass that writes
+//! Forward: one pass for the per-channel sums, one pass that writes
 //! y = act(γ_c·(x − μ_c)/√(σ²_c + ε) + β_c [+ r]). Backward: one pass for the per-channel sums of
-//! the (ReLU-masked) output gradient g and of g·x̂, one pass that writes
+//! the (ReLU-masked) output gradient g and of g·(x − μ_c), one pass that writes
 //! dx = γ_c/√(σ²_c + ε)·(g − Σg/M − x̂·Σ(g·x̂)/M) and the residual gradient g. Chunks of images run
 //! on rayon's threads; partial sums are added in chunk order (bit-identical for any thread count).
+//! The row loops are compiled for AVX-512, AVX2 and the baseline, chosen at run time.
 
 use rayon::prelude::*;
 
 use super::chunks;
+use super::simd::multiversion;
 
 /// Shape of a BatchNorm input: `[n, c, hw]` (the two spatial dims folded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,10 @@ impl BnShape {
     pub fn count(&self) -> usize {
         self.n * self.hw
     }
+    /// Elements per chunk of images.
+    fn chunk_len(&self) -> usize {
+        chunks::images_per_chunk(self.n) * self.c * self.hw
+    }
 }
 
 /// What the forward pass returns besides y.
@@ -43,32 +49,32 @@ pub struct BnStats {
     pub inv_std: Vec<f32>,
 }
 
-/// Lanes of the row sums: wide enough for 8 (AVX2) or 16 (AVX-512) f32 per instruction.
+/// Lanes of the row sums: 16 f32 fill one AVX-512 register (two AVX2 ones).
 const LANES: usize = 16;
 
-/// `(Σ f(v).0, Σ f(v).1)` over a row, accumulated in [`LANES`] f32 lanes (which the compiler
-/// vectorises) and returned as f64. The rows are at most one feature map long, so f32 partial
-/// sums lose nothing that matters at the 1e-4 level the kernels are held to.
+/// Adds a row's `(Σ (v − k), Σ (v − k)²)` to `(a, b)`, in [`LANES`] f32 lanes the compiler
+/// vectorises. Rows are at most one feature map long, so f32 partial sums lose nothing that
+/// matters at the 1e-4 level the kernels are held to; channel totals are f64.
 #[inline(always)]
-fn lane_sums(row: &[f32], f: impl Fn(f32) -> (f32, f32)) -> (f64, f64) {
+fn shifted_sums(row: &[f32], k: f32) -> (f64, f64) {
     let (mut a, mut b) = ([0.0f32; LANES], [0.0f32; LANES]);
-    let mut chunks = row.chunks_exact(LANES);
-    for c in &mut chunks {
+    let mut it = row.chunks_exact(LANES);
+    for c in &mut it {
         for i in 0..LANES {
-            let (da, db) = f(c[i]);
-            a[i] += da;
-            b[i] += db;
+            let d = c[i] - k;
+            a[i] += d;
+            b[i] += d * d;
         }
     }
     let (mut sa, mut sb) = (0.0f64, 0.0f64);
+    for &v in it.remainder() {
+        let d = v - k;
+        sa += d as f64;
+        sb += (d * d) as f64;
+    }
     for i in 0..LANES {
         sa += a[i] as f64;
         sb += b[i] as f64;
-    }
-    for &v in chunks.remainder() {
-        let (da, db) = f(v);
-        sa += da as f64;
-        sb += db as f64;
     }
     (sa, sb)
 }
@@ -118,32 +124,152 @@ fn grad_sums(dy: &[f32], x: &[f32], y: Option<&[f32]>, mu: f32) -> (f64, f64) {
     (sa, sb)
 }
 
-/// Per-chunk sums over the `[n, c, hw]` layout: `f(row, channel) -> (a, b)` summed per channel.
-fn channel_sums(
-    s: &BnShape,
-    f: impl Fn(usize, usize) -> (f64, f64) + Sync,
-) -> (Vec<f64>, Vec<f64>) {
-    let per = chunks::images_per_chunk(s.n);
-    let parts: Vec<(Vec<f64>, Vec<f64>)> = (0..s.n.div_ceil(per))
-        .into_par_iter()
-        .map(|chunk| {
-            let (mut a, mut b) = (vec![0.0f64; s.c], vec![0.0f64; s.c]);
-            for img in chunk * per..((chunk + 1) * per).min(s.n) {
-                for ch in 0..s.c {
-                    let (da, db) = f(img * s.c + ch, ch);
-                    a[ch] += da;
-                    b[ch] += db;
+multiversion! {
+    /// Per-channel shifted sums of the rows of one chunk (`x` starts at row `row0`).
+    fn stats_rows(x: &[f32], hw: usize, c: usize, row0: usize, shift: &[f32], out: &mut [(f64, f64)]) {
+        for (r, row) in x.chunks_exact(hw).enumerate() {
+            let ch = (row0 + r) % c;
+            let (a, b) = shifted_sums(row, shift[ch]);
+            out[ch].0 += a;
+            out[ch].1 += b;
+        }
+    }
+}
+
+multiversion! {
+    /// y = act(x·scale_c + offset_c [+ r]) over the rows of one chunk.
+    fn apply_rows(
+        x: &[f32],
+        residual: Option<&[f32]>,
+        y: &mut [f32],
+        hw: usize,
+        c: usize,
+        row0: usize,
+        scale: &[f32],
+        offset: &[f32],
+        relu: bool,
+    ) {
+        for (r, y_row) in y.chunks_exact_mut(hw).enumerate() {
+            let ch = (row0 + r) % c;
+            let (a, b) = (scale[ch], offset[ch]);
+            let x_row = &x[r * hw..(r + 1) * hw];
+            match (residual, relu) {
+                (Some(res), true) => {
+                    for ((o, &v), &rv) in y_row.iter_mut().zip(x_row).zip(&res[r * hw..(r + 1) * hw]) {
+                        *o = (v * a + b + rv).max(0.0);
+                    }
+                }
+                (Some(res), false) => {
+                    for ((o, &v), &rv) in y_row.iter_mut().zip(x_row).zip(&res[r * hw..(r + 1) * hw]) {
+                        *o = v * a + b + rv;
+                    }
+                }
+                (None, true) => {
+                    for (o, &v) in y_row.iter_mut().zip(x_row) {
+                        *o = (v * a + b).max(0.0);
+                    }
+                }
+                (None, false) => {
+                    for (o, &v) in y_row.iter_mut().zip(x_row) {
+                        *o = v * a + b;
+                    }
                 }
             }
-            (a, b)
+        }
+    }
+}
+
+multiversion! {
+    /// Per-channel `(Σ g, Σ g·(x − μ))` of the rows of one chunk.
+    fn grad_rows(
+        dy: &[f32],
+        x: &[f32],
+        y: Option<&[f32]>,
+        hw: usize,
+        c: usize,
+        row0: usize,
+        mean: &[f32],
+        out: &mut [(f64, f64)],
+    ) {
+        for r in 0..dy.len() / hw {
+            let ch = (row0 + r) % c;
+            let span = r * hw..(r + 1) * hw;
+            let (a, b) = grad_sums(&dy[span.clone()], &x[span.clone()], y.map(|y| &y[span]), mean[ch]);
+            out[ch].0 += a;
+            out[ch].1 += b;
+        }
+    }
+}
+
+multiversion! {
+    /// dx = k_c·(g − a_c − (x − μ_c)·b_c) and, when asked, dr = g, over the rows of one chunk.
+    fn dx_rows(
+        dy: &[f32],
+        x: &[f32],
+        y: Option<&[f32]>,
+        dx: &mut [f32],
+        dres: Option<&mut [f32]>,
+        hw: usize,
+        c: usize,
+        row0: usize,
+        coef: &[[f32; 4]],
+    ) {
+        let mut dres = dres;
+        for (r, dx_row) in dx.chunks_exact_mut(hw).enumerate() {
+            let [k, a, b, mu] = coef[(row0 + r) % c];
+            let span = r * hw..(r + 1) * hw;
+            let (dy_row, x_row) = (&dy[span.clone()], &x[span.clone()]);
+            match y {
+                Some(y) => {
+                    let y_row = &y[span.clone()];
+                    for ((o, (&d, &xv)), &yv) in dx_row.iter_mut().zip(dy_row.iter().zip(x_row)).zip(y_row) {
+                        let g = if yv > 0.0 { d } else { 0.0 };
+                        *o = k * (g - a - (xv - mu) * b);
+                    }
+                    if let Some(dr) = dres.as_deref_mut() {
+                        for ((o, &d), &yv) in dr[span].iter_mut().zip(dy_row).zip(y_row) {
+                            *o = if yv > 0.0 { d } else { 0.0 };
+                        }
+                    }
+                }
+                None => {
+                    for (o, (&d, &xv)) in dx_row.iter_mut().zip(dy_row.iter().zip(x_row)) {
+                        *o = k * (d - a - (xv - mu) * b);
+                    }
+                    if let Some(dr) = dres.as_deref_mut() {
+                        dr[span].copy_from_slice(dy_row);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Per-channel sums over all chunks: `f(chunk_range, row0, partial)` fills one chunk's partial
+/// sums; partials are added in chunk order.
+fn channel_sums(
+    s: &BnShape,
+    f: impl Fn(std::ops::Range<usize>, usize, &mut [(f64, f64)]) + Sync,
+) -> Vec<(f64, f64)> {
+    let per = s.chunk_len();
+    let n_chunks = s.len().div_ceil(per.max(1));
+    let parts: Vec<Vec<(f64, f64)>> = (0..n_chunks)
+        .into_par_iter()
+        .map(|i| {
+            let mut part = vec![(0.0, 0.0); s.c];
+            let range = i * per..((i + 1) * per).min(s.len());
+            f(range, i * per / s.hw.max(1), &mut part);
+            part
         })
         .collect();
-    let (mut a, mut b) = (vec![0.0f64; s.c], vec![0.0f64; s.c]);
-    for (pa, pb) in parts {
-        a.iter_mut().zip(pa).for_each(|(t, v)| *t += v);
-        b.iter_mut().zip(pb).for_each(|(t, v)| *t += v);
+    let mut total = vec![(0.0f64, 0.0f64); s.c];
+    for part in parts {
+        for (t, p) in total.iter_mut().zip(part) {
+            t.0 += p.0;
+            t.1 += p.1;
+        }
     }
-    (a, b)
+    total
 }
 
 /// Forward in training mode. Returns y and the batch statistics.
@@ -160,35 +286,27 @@ pub fn batch_norm_forward(
     assert!(gamma.len() == s.c && beta.len() == s.c);
     assert!(residual.is_none_or(|r| r.len() == s.len()));
     let hw = s.hw;
-    // Shifted sums (shift = the channel's first value) keep E[x²] − E[x]² accurate when |μ| ≫ σ.
-    let shift: Vec<f64> = (0..s.c)
-        .map(|ch| {
-            if s.count() > 0 {
-                x[ch * hw] as f64
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let (sum, sum_sq) = channel_sums(s, |row, ch| {
-        let k = shift[ch] as f32;
-        lane_sums(&x[row * hw..(row + 1) * hw], |v| {
-            let d = v - k;
-            (d, d * d)
-        })
-    });
-    let m = s.count().max(1) as f64;
     let mut stats = BnStats {
         mean: vec![0.0; s.c],
         var: vec![0.0; s.c],
         inv_std: vec![0.0; s.c],
     };
+    let mut y = vec![0.0f32; s.len()];
+    if y.is_empty() {
+        return (y, stats);
+    }
+    // Shifted sums (shift = the channel's first value) keep E[x²] − E[x]² accurate when |μ| ≫ σ.
+    let shift: Vec<f32> = (0..s.c).map(|ch| x[ch * hw]).collect();
+    let sums = channel_sums(s, |range, row0, part| {
+        stats_rows(&x[range], hw, s.c, row0, &shift, part)
+    });
+    let m = s.count() as f64;
     let mut scale = vec![0.0f32; s.c];
     let mut offset = vec![0.0f32; s.c];
     for ch in 0..s.c {
-        let d_mean = sum[ch] / m;
-        let var = (sum_sq[ch] / m - d_mean * d_mean).max(0.0);
-        let mean = shift[ch] + d_mean;
+        let d_mean = sums[ch].0 / m;
+        let var = (sums[ch].1 / m - d_mean * d_mean).max(0.0);
+        let mean = shift[ch] as f64 + d_mean;
         let inv_std = 1.0 / (var + eps).sqrt();
         stats.mean[ch] = mean as f32;
         stats.var[ch] = var as f32;
@@ -196,34 +314,20 @@ pub fn batch_norm_forward(
         scale[ch] = (gamma[ch] as f64 * inv_std) as f32;
         offset[ch] = (beta[ch] as f64 - mean * gamma[ch] as f64 * inv_std) as f32;
     }
-    let mut y = vec![0.0f32; s.len()];
-    if y.is_empty() {
-        return (y, stats);
-    }
-    let per = chunks::images_per_chunk(s.n) * s.c * hw;
-    y.par_chunks_mut(per).enumerate().for_each(|(chunk, y_c)| {
-        let base = chunk * per;
-        for (r, y_row) in y_c.chunks_mut(hw).enumerate() {
-            let start = base + r * hw;
-            let ch = (start / hw) % s.c;
-            let (a, b) = (scale[ch], offset[ch]);
-            let x_row = &x[start..start + hw];
-            match residual {
-                Some(res) => {
-                    let r_row = &res[start..start + hw];
-                    for ((o, &v), &rv) in y_row.iter_mut().zip(x_row).zip(r_row) {
-                        let t = v * a + b + rv;
-                        *o = if relu { t.max(0.0) } else { t };
-                    }
-                }
-                None => {
-                    for (o, &v) in y_row.iter_mut().zip(x_row) {
-                        let t = v * a + b;
-                        *o = if relu { t.max(0.0) } else { t };
-                    }
-                }
-            }
-        }
+    let per = s.chunk_len();
+    y.par_chunks_mut(per).enumerate().for_each(|(i, y_c)| {
+        let range = i * per..i * per + y_c.len();
+        apply_rows(
+            &x[range.clone()],
+            residual.map(|r| &r[range]),
+            y_c,
+            hw,
+            s.c,
+            i * per / hw,
+            &scale,
+            &offset,
+            relu,
+        );
     });
     (y, stats)
 }
@@ -256,6 +360,7 @@ pub fn batch_norm_backward(
 ) -> BnGrads {
     assert_eq!(x.len(), s.len());
     assert_eq!(dy.len(), s.len());
+    assert!(gamma.len() == s.c && mean.len() == s.c && inv_std.len() == s.c);
     let hw = s.hw;
     let y = if relu {
         let y = y.expect("the ReLU mask needs the forward output");
@@ -264,78 +369,72 @@ pub fn batch_norm_backward(
     } else {
         None
     };
-    // Σ g and Σ g·(x − μ) per channel.
-    let (sum_g, sum_gxc) = channel_sums(s, |row, ch| {
-        let r = row * hw..(row + 1) * hw;
-        grad_sums(&dy[r.clone()], &x[r.clone()], y.map(|y| &y[r]), mean[ch])
-    });
-    let m = s.count().max(1) as f64;
-    let mut dgamma = vec![0.0f32; s.c];
-    let mut dbeta = vec![0.0f32; s.c];
-    let mut k = vec![0.0f32; s.c]; // γ/σ
-    let mut a = vec![0.0f32; s.c]; // Σg/M
-    let mut b = vec![0.0f32; s.c]; // Σ(g·x̂)/M · 1/σ, applied to (x − μ)
-    for ch in 0..s.c {
-        let is = inv_std[ch] as f64;
-        let sum_gxhat = sum_gxc[ch] * is;
-        dgamma[ch] = sum_gxhat as f32;
-        dbeta[ch] = sum_g[ch] as f32;
-        k[ch] = (gamma[ch] as f64 * is) as f32;
-        a[ch] = (sum_g[ch] / m) as f32;
-        b[ch] = (sum_gxhat / m * is) as f32;
-    }
     let mut dx = vec![0.0f32; s.len()];
     let mut dres = if need_residual {
         vec![0.0f32; s.len()]
     } else {
         Vec::new()
     };
-    if !dx.is_empty() {
-        let per = chunks::images_per_chunk(s.n) * s.c * hw;
-        let dres_chunks: Vec<Option<&mut [f32]>> = if need_residual {
-            dres.chunks_mut(per).map(Some).collect()
-        } else {
-            (0..dx.len().div_ceil(per)).map(|_| None).collect()
+    let (mut dgamma, mut dbeta) = (vec![0.0f32; s.c], vec![0.0f32; s.c]);
+    if dx.is_empty() {
+        return BnGrads {
+            dx,
+            dgamma,
+            dbeta,
+            dresidual: need_residual.then_some(dres),
         };
-        dx.par_chunks_mut(per)
-            .zip(dres_chunks)
-            .enumerate()
-            .for_each(|(chunk, (dx_c, mut dr_c))| {
-                let base = chunk * per;
-                for (r, dx_row) in dx_c.chunks_mut(hw).enumerate() {
-                    let start = base + r * hw;
-                    let ch = (start / hw) % s.c;
-                    let (kc, ac, bc, mu) = (k[ch], a[ch], b[ch], mean[ch]);
-                    let (dy_row, x_row) = (&dy[start..start + hw], &x[start..start + hw]);
-                    match y {
-                        Some(y) => {
-                            let y_row = &y[start..start + hw];
-                            for ((o, (&d, &xv)), &yv) in
-                                dx_row.iter_mut().zip(dy_row.iter().zip(x_row)).zip(y_row)
-                            {
-                                let g = if yv > 0.0 { d } else { 0.0 };
-                                *o = kc * (g - ac - (xv - mu) * bc);
-                            }
-                            if let Some(dr) = dr_c.as_deref_mut() {
-                                for ((o, &d), &yv) in
-                                    dr[r * hw..(r + 1) * hw].iter_mut().zip(dy_row).zip(y_row)
-                                {
-                                    *o = if yv > 0.0 { d } else { 0.0 };
-                                }
-                            }
-                        }
-                        None => {
-                            for (o, (&d, &xv)) in dx_row.iter_mut().zip(dy_row.iter().zip(x_row)) {
-                                *o = kc * (d - ac - (xv - mu) * bc);
-                            }
-                            if let Some(dr) = dr_c.as_deref_mut() {
-                                dr[r * hw..(r + 1) * hw].copy_from_slice(dy_row);
-                            }
-                        }
-                    }
-                }
-            });
     }
+    // Σ g and Σ g·(x − μ) per channel.
+    let sums = channel_sums(s, |range, row0, part| {
+        grad_rows(
+            &dy[range.clone()],
+            &x[range.clone()],
+            y.map(|y| &y[range]),
+            hw,
+            s.c,
+            row0,
+            mean,
+            part,
+        )
+    });
+    let m = s.count() as f64;
+    // Per channel: k = γ/σ, a = Σg/M, b = Σ(g·x̂)/M · 1/σ (applied to x − μ), μ.
+    let mut coef = vec![[0.0f32; 4]; s.c];
+    for ch in 0..s.c {
+        let is = inv_std[ch] as f64;
+        let sum_gxhat = sums[ch].1 * is;
+        dgamma[ch] = sum_gxhat as f32;
+        dbeta[ch] = sums[ch].0 as f32;
+        coef[ch] = [
+            (gamma[ch] as f64 * is) as f32,
+            (sums[ch].0 / m) as f32,
+            (sum_gxhat / m * is) as f32,
+            mean[ch],
+        ];
+    }
+    let per = s.chunk_len();
+    let dres_chunks: Vec<Option<&mut [f32]>> = if need_residual {
+        dres.chunks_mut(per).map(Some).collect()
+    } else {
+        (0..dx.len().div_ceil(per)).map(|_| None).collect()
+    };
+    dx.par_chunks_mut(per)
+        .zip(dres_chunks)
+        .enumerate()
+        .for_each(|(i, (dx_c, dr_c))| {
+            let range = i * per..i * per + dx_c.len();
+            dx_rows(
+                &dy[range.clone()],
+                &x[range.clone()],
+                y.map(|y| &y[range]),
+                dx_c,
+                dr_c,
+                hw,
+                s.c,
+                i * per / hw,
+                &coef,
+            );
+        });
     BnGrads {
         dx,
         dgamma,

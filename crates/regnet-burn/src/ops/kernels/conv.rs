@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::chunks;
 use super::gemm::{Mat, sgemm};
 use super::scratch::with_scratch;
+use super::simd::multiversion;
 
 /// The shapes of one convolution: input `[n, c_in, h, w]`, weight `[c_out, c_in/groups, kh, kw]`,
 /// output `[n, c_out, h_out, w_out]`.
@@ -129,6 +130,7 @@ fn valid_range(off: isize, s: usize, size: usize, n_out: usize) -> (usize, usize
     ((lo as usize).min(hi), hi)
 }
 
+multiversion! {
 /// Unfolds group `g` of images `n0..n0+nc` into `col` (`kg` rows of `nc·hw_out` columns).
 fn im2col(geo: &ConvGeometry, x: &[f32], n0: usize, nc: usize, g: usize, col: &mut [f32]) {
     let (hwo, p_len) = (geo.hw_out(), nc * geo.hw_out());
@@ -173,6 +175,9 @@ fn im2col(geo: &ConvGeometry, x: &[f32], n0: usize, nc: usize, g: usize, col: &m
     }
 }
 
+}
+
+multiversion! {
 /// Folds `col` (layout of [`im2col`]) back onto group `g` of the chunk's input gradient `dx`
 /// (whose first image is image `n0`), adding overlapping taps.
 fn col2im(geo: &ConvGeometry, col: &[f32], nc: usize, g: usize, dx: &mut [f32]) {
@@ -217,6 +222,35 @@ fn col2im(geo: &ConvGeometry, col: &[f32], nc: usize, g: usize, dx: &mut [f32]) 
     }
 }
 
+}
+
+/// For 1×1 input and output maps: the offset (ky·kw + kx) of the only kernel tap that reads the
+/// input, if one does. The convolution is then a 1×1 convolution with that tap's weights (a
+/// 3×3 "same" conv on the 1×1 maps of a RegNet's last stage at 32×32 reads only its centre).
+fn single_tap(geo: &ConvGeometry) -> Option<usize> {
+    if (geo.h, geo.w, geo.h_out, geo.w_out) != (1, 1, 1, 1) {
+        return None;
+    }
+    let [ph, pw] = geo.padding;
+    let [dh, dw] = geo.dilation;
+    if ph % dh != 0 || pw % dw != 0 {
+        return None;
+    }
+    let (ky, kx) = (ph / dh, pw / dw);
+    (ky < geo.kh && kx < geo.kw).then_some(ky * geo.kw + kx)
+}
+
+/// The weights of one tap for `rows` output channels of a group: `[rows × cig]`, starting at
+/// `o·kg + tap` of the weight for the first output channel o.
+fn tap_view(geo: &ConvGeometry, rows: usize) -> Mat {
+    Mat {
+        rows,
+        cols: geo.cig(),
+        rs: geo.kg(),
+        cs: geo.kh * geo.kw,
+    }
+}
+
 /// From this many output pixels per image on, a 1×1 convolution runs one GEMM per image on the
 /// tensors themselves; below it, the images of a chunk are gathered into one wider GEMM.
 const PER_IMAGE_MIN_PIXELS: usize = 64;
@@ -249,15 +283,15 @@ pub fn conv2d_forward(
             let nc = out_c.len() / img_out;
             let p_len = nc * hwo;
             let (cig, c_in, c_out) = (geo.cig(), geo.c_in, geo.c_out);
-            if is_pointwise(geo) && hwo == 1 {
+            if let Some(tap) = single_tap(geo) {
                 // 1×1 maps: x and out are [n, c] matrices, read and written in place.
                 for g in 0..geo.groups {
                     sgemm(
                         &mut out_c[g * cog..],
                         Mat::row_major(nc, c_out, c_out).t().rows_cols(cog, nc),
                         false,
-                        &weight[g * cog * kg..],
-                        Mat::row_major(cog, kg, kg),
+                        &weight[g * cog * kg + tap..],
+                        tap_view(geo, cog),
                         &x[n0 * c_in + g * cig..],
                         Mat::row_major(nc, c_in, c_in).t().rows_cols(cig, nc),
                     );
@@ -344,7 +378,8 @@ pub fn conv2d_backward(
             let n0 = chunk * per;
             let nc = per.min(geo.n - n0);
             let p_len = nc * hwo;
-            let mut dw = if need_dw {
+            let chunk_dw = need_dw && single_tap(geo).is_none();
+            let mut dw = if chunk_dw {
                 vec![0.0f32; geo.weight_len()]
             } else {
                 Vec::new()
@@ -352,31 +387,19 @@ pub fn conv2d_backward(
             let col_len = if need_dw { kg * p_len } else { 0 };
             let dcol_len = if dx_c.is_some() { kg * p_len } else { 0 };
             let (cig, c_in, c_out) = (geo.cig(), geo.c_in, geo.c_out);
-            if is_pointwise(geo) && hwo == 1 {
-                // 1×1 maps: dy, x and dx are [n, c] matrices, read and written in place.
-                for g in 0..geo.groups {
-                    let dyg = &dy[n0 * c_out + g * cog..];
-                    let dyg_m = Mat::row_major(nc, c_out, c_out).t().rows_cols(cog, nc);
-                    if need_dw {
-                        sgemm(
-                            &mut dw[g * cog * kg..],
-                            Mat::row_major(cog, kg, kg),
-                            true,
-                            dyg,
-                            dyg_m,
-                            &x[n0 * c_in + g * cig..],
-                            Mat::row_major(nc, c_in, c_in).rows_cols(nc, cig),
-                        );
-                    }
-                    if let Some(dx_c) = dx_c.as_deref_mut() {
+            if let Some(tap) = single_tap(geo) {
+                // 1×1 maps: dy and dx are [n, c] matrices, read and written in place; the weight
+                // gradient is one GEMM over the whole batch (`single_tap_weight_grad`).
+                if let Some(dx_c) = dx_c.as_deref_mut() {
+                    for g in 0..geo.groups {
                         sgemm(
                             &mut dx_c[g * cig..],
                             Mat::row_major(nc, c_in, c_in).t().rows_cols(cig, nc),
                             false,
-                            &weight[g * cog * kg..],
-                            Mat::row_major(cog, kg, kg).t(),
-                            dyg,
-                            dyg_m,
+                            &weight[g * cog * kg + tap..],
+                            tap_view(geo, cog).t(),
+                            &dy[n0 * c_out + g * cog..],
+                            Mat::row_major(nc, c_out, c_out).t().rows_cols(cog, nc),
                         );
                     }
                 }
@@ -453,14 +476,53 @@ pub fn conv2d_backward(
             dw
         })
         .collect();
-    let dw = need_dw.then(|| {
-        let mut total = vec![0.0f32; geo.weight_len()];
-        for part in &partial_dw {
-            total.iter_mut().zip(part).for_each(|(t, p)| *t += p);
+    let dw = need_dw.then(|| match single_tap(geo) {
+        Some(tap) => single_tap_weight_grad(geo, tap, x, dy),
+        None => {
+            let mut total = vec![0.0f32; geo.weight_len()];
+            for part in &partial_dw {
+                total.iter_mut().zip(part).for_each(|(t, p)| *t += p);
+            }
+            total
         }
-        total
     });
     (need_dx.then_some(dx), dw)
+}
+
+/// The weight gradient of a convolution on 1×1 maps ([`single_tap`]): for each block of output
+/// channels, dW[o, ·, tap] = Σ_n dy[n, o]·x[n, group(o)·] as one GEMM over the whole batch; the
+/// other taps read only padding and get zero. Blocks run on rayon's threads.
+fn single_tap_weight_grad(geo: &ConvGeometry, tap: usize, x: &[f32], dy: &[f32]) -> Vec<f32> {
+    let (kg, cog, cig) = (geo.kg(), geo.cog(), geo.cig());
+    let mut dw = vec![0.0f32; geo.weight_len()];
+    if dw.is_empty() {
+        return dw;
+    }
+    // One group per block, or (one group) up to eight blocks of output channels.
+    let rows = if geo.groups > 1 {
+        cog
+    } else {
+        geo.c_out.div_ceil(8).max(1)
+    };
+    dw.par_chunks_mut(rows * kg)
+        .enumerate()
+        .for_each(|(b, dw_b)| {
+            let o0 = b * rows;
+            let nrows = dw_b.len() / kg;
+            let g = o0 / cog;
+            sgemm(
+                &mut dw_b[tap..],
+                tap_view(geo, nrows),
+                false,
+                &dy[o0..],
+                Mat::row_major(geo.n, geo.c_out, geo.c_out)
+                    .t()
+                    .rows_cols(nrows, geo.n),
+                &x[g * cig..],
+                Mat::row_major(geo.n, geo.c_in, geo.c_in).rows_cols(geo.n, cig),
+            );
+        });
+    dw
 }
 
 /// The bias gradient: `Σ_{n, pixels} dy[n, o, ·]` per output channel.

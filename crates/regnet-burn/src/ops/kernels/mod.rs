@@ -6,3 +6,4 @@ pub mod chunks;
 pub mod conv;
 pub(crate) mod gemm;
 mod scratch;
+mod simd;

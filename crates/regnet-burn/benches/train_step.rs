@@ -16,6 +16,7 @@ use regnet_burn::ops::with_reference_ops;
 use step::{BATCH, Trainer, anynet_10mf, regnetx_200mf};
 
 fn train_step(c: &mut Criterion) {
+    regnet_burn::tune_allocator();
     let mut group = c.benchmark_group("train_step_flex_b64_32px");
     group
         .sample_size(10)

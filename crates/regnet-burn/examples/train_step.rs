@@ -55,6 +55,8 @@ fn time<B: TrainBackend>(
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // What `regnet train` does too; `MALLOC_*` variables in the environment switch it off.
+    let tuned = regnet_burn::tune_allocator();
     let args: Vec<String> = std::env::args().collect();
     let model = args.get(1).map_or("regnetx_200mf", String::as_str);
     let steps: usize = args.get(2).map_or(Ok(10), |s| s.parse())?;
@@ -67,10 +69,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let reference = std::env::var("REGNET_OPS").is_ok_and(|v| v == "reference");
     let c = spec.complexity(res as u32)?;
     println!(
-        "{model}: {} flops, {} params at {res}x{res}, batch {batch}, {backend}{}",
+        "{model}: {} flops, {} params at {res}x{res}, batch {batch}, {backend}{}{}",
         c.flops,
         c.params,
-        if reference { " (burn's ops)" } else { "" }
+        if reference { " (burn's ops)" } else { "" },
+        if tuned { "" } else { ", allocator not tuned" }
     );
     let run = || -> Result<(), Box<dyn std::error::Error>> {
         match backend.ensure_compiled()? {

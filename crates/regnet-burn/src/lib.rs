@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod alloc;
 pub mod backend;
 mod config;
 mod error;
@@ -32,6 +33,7 @@ mod model;
 pub mod ops;
 pub mod weights;
 
+pub use alloc::{MMAP_THRESHOLD, TRIM_THRESHOLD, tune_allocator};
 pub use config::AnyNetConfig;
 pub use error::{BackendError, BuildError, WeightsError};
 pub use model::{

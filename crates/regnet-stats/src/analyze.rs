@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::bootstrap::{BootstrapOptions, BootstrapRange, MeanDifference};
 use crate::compare::{compare, trend};
 use crate::error::{Result, StatsError};
+use crate::ks::{KsMethod, holm};
 use crate::plot::{
     EdfCurve, Figure, ScatterPanel, WidthSeries, edf_svg, report_html, scatter_svg, trend_svg,
     widths_svg,
@@ -86,11 +87,26 @@ pub struct KsSummary {
     pub b: String,
     /// KS statistic D = sup |F_a − F_b|.
     pub statistic: f64,
-    /// Asymptotic p-value as scipy's `ks_2samp(method="asymp")`; `null` where undefined (1 vs 1 model).
+    /// Two-sided p-value as SciPy's default `ks_2samp` (exact up to [`crate::MAX_EXACT_N`] models per
+    /// space, asymptotic above); `null` where undefined.
     pub p_value: Option<f64>,
+    /// How `p_value` was computed.
+    pub method: KsMethod,
+    /// Holm-adjusted p-value over all the comparisons of this analysis (`null` where `p_value` is).
+    pub p_holm: Option<f64>,
+    /// Whether `p_holm` ≤ [`HOLM_ALPHA`]: the error distributions differ at family-wise level 5 %.
+    pub significant: bool,
     /// mean error of `a` − mean error of `b` with its bootstrap range.
     pub mean_difference: MeanDifference,
 }
+
+/// Family-wise significance level of the KS comparisons (Holm correction).
+pub const HOLM_ALPHA: f64 = 0.05;
+
+/// Populations smaller than this (the paper's smallest samples are 100 models) get a warning in the
+/// report: their EDFs step by ≥ 1 %, their bootstrap ranges approach the min–max range and KS tests only
+/// detect large differences.
+pub const SMALL_POPULATION: usize = 100;
 
 /// What [`analyze()`] computed; written as `summary.json`.
 ///
@@ -194,9 +210,17 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
                 b: c.b,
                 statistic: c.ks.statistic,
                 p_value: Some(c.ks.p_value).filter(|p| p.is_finite()),
+                method: c.ks.method,
+                p_holm: None,
+                significant: false,
                 mean_difference: c.mean_difference,
             });
         }
+    }
+    let raw: Vec<f64> = ks.iter().map(|k| k.p_value.unwrap_or(f64::NAN)).collect();
+    for (k, adjusted) in ks.iter_mut().zip(holm(&raw)) {
+        k.p_holm = Some(adjusted).filter(|p| p.is_finite());
+        k.significant = k.p_holm.is_some_and(|p| p <= HOLM_ALPHA);
     }
 
     std::fs::create_dir_all(&options.out_dir).map_err(|e| StatsError::io(&options.out_dir, e))?;

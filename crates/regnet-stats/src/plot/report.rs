@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use super::svg::{escape, fmt_num};
-use crate::analyze::AnalyzeSummary;
+use crate::analyze::{AnalyzeSummary, SMALL_POPULATION};
+use crate::ks::{KsMethod, format_p_value};
 
 /// One figure of the report.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +21,8 @@ const STYLE: &str = "body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;mar
 table{border-collapse:collapse;margin:8px 0 20px}th,td{border:1px solid #ccc;padding:4px 10px;text-align:right}\
 th{background:#f2f2f2}td:first-child,th:first-child{text-align:left}figure{margin:16px 0 28px}\
 figcaption{font-size:13px;color:#555;max-width:900px}h2{margin-top:32px;border-bottom:1px solid #ddd}\
-.skip{font-size:13px;color:#8a2a2a}";
+.skip{font-size:13px;color:#8a2a2a}\
+.warn{background:#fff4d6;border:1px solid #e0b84c;padding:8px 12px;max-width:980px}tr.sig td{background:#eaf5ea}";
 
 /// Lays out a summary and figures as one HTML page: summary table per space (n, min, mean, bootstrap range
 /// of each parameter), KS table per pair, skipped lines, then the figures with their SVG inline.
@@ -43,6 +45,24 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
         fmt_num(100.0 - b.alpha / 2.0),
         b.seed
     );
+
+    let small: Vec<String> = summary
+        .spaces
+        .iter()
+        .filter(|s| s.n < SMALL_POPULATION)
+        .map(|s| format!("{} (n = {})", escape(&s.name), s.n))
+        .collect();
+    if !small.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"warn\"><strong>Small population{}:</strong> {}. The paper's smallest populations have \
+             {SMALL_POPULATION} models. Below that the EDF moves in steps of more than 1 %, the bootstrap \
+             \"good\" ranges approach the min–max range of the sample (they say little about where the good \
+             models are), and the KS test only detects large differences: read these numbers as indicative.</p>",
+            if small.len() == 1 { "" } else { "s" },
+            small.join(", ")
+        );
+    }
 
     let params: Vec<&String> = summary.params.iter().collect();
     h.push_str("<h2>Summary</h2>\n<table>\n<tr><th>space</th><th>n</th><th>min error</th><th>mean error</th>");
@@ -78,23 +98,37 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
     h.push_str("</table>\n");
 
     if !summary.ks.is_empty() {
-        h.push_str(
+        let m = summary.ks.len();
+        let significant = summary.ks.iter().filter(|k| k.significant).count();
+        let _ = writeln!(
+            h,
             "<h2>Pairwise comparison</h2>\n<p>Kolmogorov–Smirnov statistic D = sup |F<sub>a</sub> − F<sub>b</sub>| of \
-             the error EDFs with its asymptotic p-value (as scipy's <code>ks_2samp(method=\"asymp\")</code>), and the \
-             difference of mean errors with its bootstrap range.</p>\n<table>\n<tr><th>a</th><th>b</th><th>D</th>\
-             <th>p-value</th><th>mean(a) − mean(b) [low, high]</th></tr>\n",
+             the error EDFs with its two-sided p-value as SciPy's default <code>ks_2samp</code> computes it (exact \
+             up to {} models per space, asymptotic above), and the difference of mean errors with its bootstrap \
+             range. <strong>{m} comparison{} made at once</strong>: p-values are Holm-adjusted, and a pair is marked \
+             significant when its adjusted p ≤ {} ({significant} of {m}).</p>\n<table>\n<tr><th>a</th><th>b</th>\
+             <th>D</th><th>p</th><th>p (Holm, ×{m})</th><th>method</th><th>mean(a) − mean(b) [low, high]</th></tr>",
+            crate::ks::MAX_EXACT_N,
+            if m == 1 { " is" } else { "s are" },
+            fmt_num(crate::analyze::HOLM_ALPHA),
         );
         for k in &summary.ks {
-            let p = k
-                .p_value
-                .map_or_else(|| "–".to_string(), |p| format!("{p:.3e}"));
+            let p = format_p_value(k.p_value.unwrap_or(f64::NAN));
+            let holm = format_p_value(k.p_holm.unwrap_or(f64::NAN));
+            let mark = if k.significant { " class=\"sig\"" } else { "" };
+            let method = match k.method {
+                KsMethod::Exact => "exact",
+                _ => "asymptotic",
+            };
             let d = &k.mean_difference;
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{:.4}</td><td>{p}</td><td>{:.3} [{:.3}, {:.3}]</td></tr>",
+                "<tr{mark}><td>{}</td><td>{}</td><td>{:.3}</td><td>{p}</td><td>{holm}{}</td><td>{method}</td>\
+                 <td>{:.2} [{:.2}, {:.2}]</td></tr>",
                 escape(&k.a),
                 escape(&k.b),
                 k.statistic,
+                if k.significant { " ✱" } else { "" },
                 d.difference,
                 d.low,
                 d.high

@@ -4,12 +4,12 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use crate::bootstrap::{BootstrapOptions, BootstrapRange, MeanDifference};
-use crate::compare::{compare, trend};
+use crate::compare::{TrendPoint, compare};
 use crate::error::{Result, StatsError};
 use crate::ks::{KsMethod, holm};
 use crate::plot::{
-    EdfCurve, Figure, ScatterPanel, WidthSeries, edf_svg, report_html, scatter_svg, trend_svg,
-    widths_svg,
+    EdfCurve, Figure, MAX_SCATTER_POINTS, ScatterPanel, WidthSeries, edf_svg, report_html,
+    scatter_svg, subsample, trend_svg, widths_svg,
 };
 use crate::population::{Population, Record, read_jsonl};
 
@@ -193,12 +193,8 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         space.n = edf.n();
         space.min_error = edf.min();
         space.mean_error = edf.mean();
-        for param in &params {
-            space.bootstrap.insert(
-                param.clone(),
-                population.bootstrap(param, &options.bootstrap)?,
-            );
-        }
+        let ranges = population.bootstrap_params(&params, &options.bootstrap)?;
+        space.bootstrap = params.iter().cloned().zip(ranges).collect();
     }
 
     let mut ks = Vec::new();
@@ -249,23 +245,40 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         ),
     });
 
+    // Scatter plots draw at most MAX_SCATTER_POINTS models per space (seeded, the best always kept); the
+    // statistics above and the trends below use every model.
+    let shown: Vec<Vec<usize>> = populations
+        .iter()
+        .map(|p| subsample(&p.errors(), MAX_SCATTER_POINTS, options.bootstrap.seed))
+        .collect();
+    let subsampled = populations.iter().any(|p| p.len() > MAX_SCATTER_POINTS);
     for param in &params {
-        let panels: Vec<ScatterPanel> = populations
-            .iter()
-            .zip(&spaces)
-            .enumerate()
-            .map(|(i, (p, s))| {
-                Ok(ScatterPanel {
-                    title: p.name.clone(),
-                    x_label: param.clone(),
-                    y_label: options.metric.clone(),
-                    x: p.values(param)?,
-                    y: p.errors(),
-                    good: s.bootstrap.get(param).copied(),
-                    color: i,
-                })
-            })
-            .collect::<Result<_>>()?;
+        let mut points = Vec::with_capacity(populations.len());
+        let mut panels = Vec::with_capacity(populations.len());
+        for (i, ((p, s), keep)) in populations.iter().zip(&spaces).zip(&shown).enumerate() {
+            let x = p.values(param)?;
+            let errors = p.errors();
+            let good = s.bootstrap.get(param).copied();
+            // The trend of `param` (as `compare::trend`) from the ranges computed above.
+            if let (Some((min, max)), Some(good)) = (finite_min_max(&x), good) {
+                points.push(TrendPoint {
+                    space: s.name.clone(),
+                    min,
+                    max,
+                    good,
+                });
+            }
+            panels.push(ScatterPanel {
+                title: p.name.clone(),
+                x_label: param.clone(),
+                y_label: options.metric.clone(),
+                x: keep.iter().map(|&k| x[k]).collect(),
+                y: keep.iter().map(|&k| errors[k]).collect(),
+                total: p.len(),
+                good,
+                color: i,
+            });
+        }
         let svg = scatter_svg(&panels, 4);
         write(
             format!("scatter_{}.svg", file_stem(param)),
@@ -276,11 +289,20 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             title: format!("{} vs {param}", options.metric),
             svg,
             caption: format!(
-                "Each dot is a model; the shaded band is the 95 % bootstrap range of the best models' {param} \
-                 and the black line the most likely best value (RegNet paper Fig. 2, footnote 4)."
+                "Each dot is a model; the grey band is the 95 % bootstrap range of the best models' {param} \
+                 and the black line the most likely best value (RegNet paper Fig. 2, footnote 4). All panels \
+                 share both axes.{}",
+                if subsampled {
+                    format!(
+                        " Spaces with more than {MAX_SCATTER_POINTS} models show a seeded random subsample of \
+                         {MAX_SCATTER_POINTS} (the best {} always included); the band and line use every model.",
+                        MAX_SCATTER_POINTS / 20
+                    )
+                } else {
+                    String::new()
+                }
             ),
         });
-        let points = trend(&populations, param, &options.bootstrap)?;
         let svg = trend_svg(param, &points);
         write(format!("trend_{}.svg", file_stem(param)), &svg, &mut files)?;
         figures.push(Figure {
@@ -293,7 +315,7 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     }
 
     for p in &populations {
-        if let Some(series) = width_series(p, options.width_models) {
+        if let Some(series) = width_series(p, options.width_models, &options.metric) {
             let svg = widths_svg(&series, &p.name);
             write(
                 format!("widths_{}.svg", file_stem(&p.name)),
@@ -373,6 +395,26 @@ fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
     candidate
 }
 
+/// A value of a named quantity for text: `36.20 %` for errors, `400MF` for flops, `2.7M` params.
+pub(crate) fn fmt_value(v: f64, name: &str) -> String {
+    match crate::plot::Unit::for_name(name) {
+        crate::plot::Unit::Percent => format!("{v:.2} %"),
+        crate::plot::Unit::Plain => crate::plot::svg::fmt_num(v),
+        unit => unit.format(v, 1),
+    }
+}
+
+/// The smallest and largest finite value, if any.
+fn finite_min_max(v: &[f64]) -> Option<(f64, f64)> {
+    v.iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .fold(None, |acc, x| match acc {
+            None => Some((x, x)),
+            Some((lo, hi)) => Some((lo.min(x), hi.max(x))),
+        })
+}
+
 /// A file-name-safe version of a space or parameter name.
 fn file_stem(name: &str) -> String {
     name.chars()
@@ -409,7 +451,7 @@ pub fn block_widths(record: &Record) -> Option<(Vec<f64>, Vec<usize>)> {
 }
 
 /// The best and worst `k` models of a population as width series, if every record has `ws` and `ds`.
-fn width_series(p: &Population, k: usize) -> Option<Vec<WidthSeries>> {
+fn width_series(p: &Population, k: usize, metric: &str) -> Option<Vec<WidthSeries>> {
     if k == 0 || p.records.iter().any(|r| block_widths(r).is_none()) {
         return None;
     }
@@ -441,7 +483,7 @@ fn width_series(p: &Population, k: usize) -> Option<Vec<WidthSeries>> {
                 _ => None,
             };
             Some(WidthSeries {
-                label: format!("{label}: {:.2}", record.error),
+                label: format!("{label}: {metric} {}", fmt_value(record.error, metric)),
                 widths,
                 stage_starts,
                 fit,

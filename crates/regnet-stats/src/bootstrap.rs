@@ -119,11 +119,33 @@ pub fn bootstrap_best(
 ) -> Result<BootstrapRange> {
     options.validate()?;
     check_pairs(x, errors)?;
-    let n = x.len();
+    let best = best_indices(errors, options)?;
+    bootstrap_best_from(x, &best, options.alpha)
+}
+
+/// The index of the best model of each of the B resamples of [`bootstrap_best`]: the draws depend only on
+/// the errors and the options, never on the parameter, so one call serves every parameter of a population
+/// (`bootstrap_best(x, e, o)` equals `bootstrap_best_from(x, &best_indices(e, o)?, o.alpha)` for every x).
+///
+/// ```
+/// use regnet_stats::{best_indices, bootstrap_best, bootstrap_best_from, BootstrapOptions};
+/// let error = [40.0, 38.0, 36.5, 36.0, 36.2, 37.0, 38.0, 39.0];
+/// let (d, w) = ([10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 22.0, 24.0], [8.0, 8.0, 16.0, 16.0, 32.0, 32.0, 64.0, 64.0]);
+/// let o = BootstrapOptions::default();
+/// let best = best_indices(&error, &o)?;
+/// assert_eq!(best.len(), o.resamples);
+/// assert_eq!(bootstrap_best_from(&d, &best, o.alpha)?, bootstrap_best(&d, &error, &o)?);
+/// assert_eq!(bootstrap_best_from(&w, &best, o.alpha)?, bootstrap_best(&w, &error, &o)?);
+/// # Ok::<(), regnet_stats::StatsError>(())
+/// ```
+pub fn best_indices(errors: &[f64], options: &BootstrapOptions) -> Result<Vec<usize>> {
+    options.validate()?;
+    check_sample("errors", errors)?;
+    let n = errors.len();
     let sample = options.sample_size(n);
     let uniform = uniform_index(n)?;
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-    let mut best_x = Vec::with_capacity(options.resamples);
+    let mut best_of = Vec::with_capacity(options.resamples);
     for _ in 0..options.resamples {
         let mut best = uniform.sample(&mut rng) as usize;
         let mut best_e = errors[best];
@@ -135,9 +157,24 @@ pub fn bootstrap_best(
                 best_e = e;
             }
         }
-        best_x.push(x[best]);
+        best_of.push(best);
     }
-    range_of(&mut best_x, options.alpha)
+    Ok(best_of)
+}
+
+/// The bootstrap range of `x` over the best model of each resample (from [`best_indices`]).
+pub fn bootstrap_best_from(x: &[f64], best: &[usize], alpha: f64) -> Result<BootstrapRange> {
+    validate_alpha(alpha)?;
+    check_sample("x", x)?;
+    if let Some(position) = best.iter().position(|&i| i >= x.len()) {
+        return Err(StatsError::IndexOutOfRange {
+            position,
+            index: best[position],
+            n: x.len(),
+        });
+    }
+    let mut best_x: Vec<f64> = best.iter().map(|&i| x[i]).collect();
+    range_of(&mut best_x, alpha)
 }
 
 /// [`bootstrap_best`] on explicit resamples: `indices` holds B consecutive groups of `sample_size` indices

@@ -53,8 +53,8 @@ pub use analyze::{
     SpaceSummary, analyze, block_widths,
 };
 pub use bootstrap::{
-    BootstrapOptions, BootstrapRange, MAX_RESAMPLES, MeanDifference, bootstrap_best,
-    bootstrap_best_with_indices, mean_difference, percentile, percentiles,
+    BootstrapOptions, BootstrapRange, MAX_RESAMPLES, MeanDifference, best_indices, bootstrap_best,
+    bootstrap_best_from, bootstrap_best_with_indices, mean_difference, percentile, percentiles,
 };
 pub use compare::{Comparison, TrendPoint, compare, trend};
 pub use edf::{

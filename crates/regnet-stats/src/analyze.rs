@@ -8,8 +8,8 @@ use crate::compare::{TrendPoint, compare};
 use crate::error::{Result, StatsError};
 use crate::ks::{KsMethod, holm};
 use crate::plot::{
-    EdfCurve, Figure, MAX_SCATTER_POINTS, ScatterPanel, WidthSeries, edf_svg, report_html,
-    scatter_svg, subsample, trend_svg, widths_svg,
+    CurveSeries, EdfCurve, Figure, MAX_SCATTER_POINTS, ScatterPanel, WidthSeries, curves_svg,
+    edf_svg, report_html, scatter_svg, subsample, trend_svg, widths_svg,
 };
 use crate::population::{Population, Record, read_jsonl};
 
@@ -29,8 +29,13 @@ pub struct AnalyzeOptions {
     pub bootstrap: BootstrapOptions,
     /// Fail on the first skipped line instead of reporting it.
     pub strict: bool,
-    /// How many best and worst models the per-block width plots show.
+    /// How many best and worst models per space the report lists and the width and training-curve plots
+    /// show.
     pub width_models: usize,
+    /// The data set the models were trained on, for the report's header (results files do not record it).
+    pub dataset: Option<String>,
+    /// The input resolution in pixels, for the report's header.
+    pub resolution: Option<u32>,
 }
 
 impl AnalyzeOptions {
@@ -44,6 +49,8 @@ impl AnalyzeOptions {
             bootstrap: BootstrapOptions::default(),
             strict: false,
             width_models: 2,
+            dataset: None,
+            resolution: None,
         }
     }
 }
@@ -76,6 +83,44 @@ pub struct SpaceSummary {
     pub non_finite_lines: Vec<usize>,
     /// Lines left out as malformed (bad JSON, missing metric, wrong type), with the reason.
     pub malformed_lines: Vec<SkippedLine>,
+    /// The best and worst models (as many of each as [`AnalyzeOptions::width_models`]), best first.
+    #[serde(default)]
+    pub extremes: Vec<ModelSummary>,
+}
+
+/// One of the best or worst models of a space, as the report's table lists it (pycls's sweep analysis
+/// shows the same).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ModelSummary {
+    /// `best 1`, `best 2`, …, `worst 1`, … (the labels of the width plots).
+    pub label: String,
+    /// One-based line in the results file.
+    pub line: Option<usize>,
+    /// The model's error.
+    pub error: f64,
+    /// Per-stage values by symbol: `d` → [d1, d2, …], likewise `w`, `g`, `b` (those the record has).
+    pub stages: BTreeMap<String, Vec<f64>>,
+    /// Multiply-adds, if recorded.
+    pub flops: Option<f64>,
+    /// Parameter count, if recorded.
+    pub params: Option<f64>,
+    /// Test error after each epoch (`test_top1_errs`), if recorded.
+    pub epoch_errors: Vec<f64>,
+}
+
+/// What the report's header says about the run, from the options and the results files.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RunInfo {
+    /// Date of the analysis (UTC, `YYYY-MM-DD`).
+    pub date: String,
+    /// The data set, when given in the options or recorded as `dataset` in the results.
+    pub dataset: Option<String>,
+    /// The input resolution in pixels, when given.
+    pub resolution: Option<u32>,
+    /// The training backends recorded in the results (`backend` field), in order of appearance.
+    pub backends: Vec<String>,
+    /// The largest number of epochs recorded per model (length of `test_top1_errs`).
+    pub epochs: Option<usize>,
 }
 
 /// One pairwise comparison in `summary.json`.
@@ -126,6 +171,9 @@ pub struct AnalyzeSummary {
     pub ks: Vec<KsSummary>,
     /// Files written to the output folder.
     pub files: Vec<String>,
+    /// Header information: date, data set, resolution, backends, epochs.
+    #[serde(default)]
+    pub run: RunInfo,
 }
 
 /// Reads every input, computes EDFs, bootstrap ranges, trends and pairwise KS comparisons, and writes
@@ -153,8 +201,15 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     let mut populations = Vec::with_capacity(options.inputs.len());
     let mut spaces = Vec::with_capacity(options.inputs.len());
     let mut used_names = HashSet::new();
+    let mut run = RunInfo {
+        date: today_utc(),
+        dataset: options.dataset.clone(),
+        resolution: options.resolution,
+        ..RunInfo::default()
+    };
     for path in &options.inputs {
         let outcome = read_jsonl(path, &options.metric)?;
+        recorded_strings(path, &mut run);
         let non_finite_lines = outcome.non_finite_lines();
         let malformed_lines: Vec<SkippedLine> = outcome
             .malformed()
@@ -179,6 +234,7 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             bootstrap: BTreeMap::new(),
             non_finite_lines,
             malformed_lines,
+            extremes: Vec::new(),
         });
         populations.push(population);
     }
@@ -195,6 +251,9 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         space.mean_error = edf.mean();
         let ranges = population.bootstrap_params(&params, &options.bootstrap)?;
         space.bootstrap = params.iter().cloned().zip(ranges).collect();
+        space.extremes = extremes(population, options.width_models);
+        let epochs = space.extremes.iter().map(|m| m.epoch_errors.len()).max();
+        run.epochs = run.epochs.max(epochs.filter(|&e| e > 0));
     }
 
     let mut ks = Vec::new();
@@ -336,6 +395,39 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         }
     }
 
+    for (p, s) in populations.iter().zip(&spaces) {
+        let series: Vec<CurveSeries> = s
+            .extremes
+            .iter()
+            .filter(|m| !m.epoch_errors.is_empty())
+            .map(|m| CurveSeries {
+                label: format!(
+                    "{}: {} {}",
+                    m.label,
+                    options.metric,
+                    fmt_value(m.error, &options.metric)
+                ),
+                values: m.epoch_errors.clone(),
+            })
+            .collect();
+        if series.len() == s.extremes.len() && !series.is_empty() {
+            let svg = curves_svg(&series, &p.name, "test error");
+            write(
+                format!("curves_{}.svg", file_stem(&p.name)),
+                &svg,
+                &mut files,
+            )?;
+            figures.push(Figure {
+                title: format!("Training curves of the best and worst models of {}", p.name),
+                svg,
+                caption:
+                    "Test error after each epoch (test_top1_errs of the results); the labels match \
+                          the table of best and worst models."
+                        .into(),
+            });
+        }
+    }
+
     let mut summary = AnalyzeSummary {
         metric: options.metric.clone(),
         params,
@@ -343,6 +435,7 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         spaces,
         ks,
         files: Vec::new(),
+        run,
     };
     files.push("report.html".into());
     files.push("summary.json".into());
@@ -450,11 +543,9 @@ pub fn block_widths(record: &Record) -> Option<(Vec<f64>, Vec<usize>)> {
     (!widths.is_empty()).then_some((widths, starts))
 }
 
-/// The best and worst `k` models of a population as width series, if every record has `ws` and `ds`.
-fn width_series(p: &Population, k: usize, metric: &str) -> Option<Vec<WidthSeries>> {
-    if k == 0 || p.records.iter().any(|r| block_widths(r).is_none()) {
-        return None;
-    }
+/// The best and worst `k` models of a population (best first, each model once), labelled `best i` /
+/// `worst i`, as record indices.
+fn best_and_worst(p: &Population, k: usize) -> Vec<(String, usize)> {
     let mut order: Vec<usize> = (0..p.len()).collect();
     order.sort_by(|&a, &b| p.records[a].error.total_cmp(&p.records[b].error));
     let k = k.min(p.len().div_ceil(2));
@@ -470,9 +561,55 @@ fn width_series(p: &Population, k: usize, metric: &str) -> Option<Vec<WidthSerie
         .enumerate()
         .map(|(i, &r)| (format!("worst {}", i + 1), r));
     let mut seen = HashSet::new();
-    let series = best
-        .chain(worst)
-        .filter(|(_, r)| seen.insert(*r))
+    best.chain(worst).filter(|(_, r)| seen.insert(*r)).collect()
+}
+
+/// The per-stage values of a record for one symbol (`d` → d1, d2, … or the array `ds`), empty if none.
+fn stage_values(record: &Record, symbol: &str) -> Vec<f64> {
+    let per_stage: Vec<f64> = (1..=16)
+        .map_while(|i| record.param(&format!("{symbol}{i}")))
+        .collect();
+    if !per_stage.is_empty() {
+        return per_stage;
+    }
+    record.param(symbol).into_iter().collect()
+}
+
+/// The table rows of the best and worst `k` models of a population.
+fn extremes(p: &Population, k: usize) -> Vec<ModelSummary> {
+    best_and_worst(p, k)
+        .into_iter()
+        .map(|(label, r)| {
+            let record = &p.records[r];
+            let stages = ["d", "w", "g", "b"]
+                .iter()
+                .map(|s| (s.to_string(), stage_values(record, s)))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            ModelSummary {
+                label,
+                line: record.line,
+                error: record.error,
+                stages,
+                flops: record.param("flops"),
+                params: record.param("params"),
+                epoch_errors: record
+                    .arrays
+                    .get("test_top1_errs")
+                    .cloned()
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The best and worst `k` models of a population as width series, if every record has `ws` and `ds`.
+fn width_series(p: &Population, k: usize, metric: &str) -> Option<Vec<WidthSeries>> {
+    if k == 0 || p.records.iter().any(|r| block_widths(r).is_none()) {
+        return None;
+    }
+    let series = best_and_worst(p, k)
+        .into_iter()
         .filter_map(|(label, r)| {
             let record = &p.records[r];
             let (widths, stage_starts) = block_widths(record)?;
@@ -491,6 +628,49 @@ fn width_series(p: &Population, k: usize, metric: &str) -> Option<Vec<WidthSerie
         })
         .collect();
     Some(series)
+}
+
+/// Adds the `backend` and `dataset` strings of a results file's first parsable line to `run`.
+fn recorded_strings(path: &std::path::Path, run: &mut RunInfo) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let first = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .next();
+    let Some(first) = first else {
+        return;
+    };
+    if let Some(b) = first.get("backend").and_then(|v| v.as_str())
+        && !b.is_empty()
+        && !run.backends.iter().any(|x| x == b)
+    {
+        run.backends.push(b.to_string());
+    }
+    if run.dataset.is_none() {
+        run.dataset = first
+            .get("dataset")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+    }
+}
+
+/// Today's date in UTC as `YYYY-MM-DD` (civil-from-days, H. Hinnant's algorithm).
+fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 #[cfg(test)]

@@ -192,13 +192,28 @@ fn analyze_writes_summary_plots_and_report() {
     assert!(html.contains("<svg xmlns="));
     // 1 EDF + 2 params × (scatter + trend) + 2 width plots, all inline.
     assert_eq!(html.matches("<svg xmlns=").count(), 7);
-    for external in ["<script", "<link", " src=", "href="] {
+    for external in ["<script", "<link", " src=", "href=\"http", "url("] {
         assert!(
             !html.contains(external),
             "report.html must be self-contained: found {external}"
         );
     }
-    assert!(html.contains("<td>RegNetX</td><td>40</td><td>30.00</td>"));
+    // Every link is internal and its target exists (table of contents, back links).
+    for target in html.split("href=\"").skip(1) {
+        let target = &target[..target.find('"').unwrap()];
+        assert!(target.starts_with('#'), "external link {target}");
+        assert!(
+            html.contains(&format!("id=\"{}\"", &target[1..])),
+            "dangling link {target}"
+        );
+    }
+    assert!(html.contains("RegNetX</td><td>40</td><td>30.00</td>"));
+    // Header, glossary, the good ranges transposed (one row per parameter), best and worst models.
+    assert!(html.contains("<dt>data set</dt><dd><em>not recorded</em></dd>"));
+    assert!(html.contains("<dt>seed</dt><dd>11 (bootstrap and plot subsampling)</dd>"));
+    assert!(html.contains("<dt>d1…d4 (d_i)</dt>"));
+    assert!(html.contains("<tr><td>d</td><td>"));
+    assert!(html.contains("best 1</td>"));
     assert!(html.contains("non-finite error on line(s) 22"));
     // 40 and 25 models: below the paper's 100, the report says so; one comparison is stated as such.
     assert!(html.contains("Small populations:</strong> RegNetX (n = 40), anynet_e (n = 25)."));

@@ -28,6 +28,15 @@ fn two_times_fifty_thousand_models_give_a_small_report_and_exact_statistics() {
     let summary = analyze(&options).unwrap();
     assert_eq!(summary.spaces[0].n, n);
     assert_eq!(summary.spaces[1].n, n);
+    // Header facts from the records; best and worst models with their training curves.
+    assert_eq!(summary.run.backends, vec!["synthetic".to_string()]);
+    assert_eq!(summary.run.epochs, Some(3));
+    let best = &summary.spaces[1].extremes[0];
+    assert_eq!(best.label, "best 1");
+    assert_eq!(best.error, summary.spaces[1].min_error);
+    assert_eq!(best.stages["d"].len(), 4);
+    assert_eq!(*best.epoch_errors.last().unwrap(), best.error);
+    assert!(summary.files.contains(&"curves_RegNetX.svg".to_string()));
 
     let report = std::fs::metadata(out.join("report.html")).unwrap().len();
     eprintln!("2 × {n} models: report.html is {report} bytes");

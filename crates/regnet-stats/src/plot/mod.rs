@@ -416,6 +416,76 @@ pub fn widths_svg(series: &[WidthSeries], title: &str) -> String {
     svg.finish()
 }
 
+/// The test error after each epoch of one model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurveSeries {
+    /// Legend entry (e.g. `best 1: error 36.20 %`).
+    pub label: String,
+    /// Error after epoch 1, 2, ….
+    pub values: Vec<f64>,
+}
+
+/// Training curves (error against epoch) of several models, for example the best and worst of a space, in
+/// the colours of [`MODEL_PALETTE`] (as the width plots and the report's model table); legend to the right.
+pub fn curves_svg(series: &[CurveSeries], title: &str, y_label: &str) -> String {
+    let legend_w = legend_width(series.iter().map(|s| s.label.as_str()));
+    let (pw, h) = (520.0, 340.0);
+    let mut svg = Svg::new(pw + legend_w + 16.0, h);
+    let epochs = series
+        .iter()
+        .map(|s| s.values.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let all: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .collect();
+    let (lo, hi) = min_max(&all);
+    let axes = Axes::new(
+        padded(1.0, epochs as f64, 0.04, ScaleKind::Linear),
+        padded(lo, hi, 0.06, ScaleKind::Linear),
+        (64.0, 30.0, pw - 84.0, h - 84.0),
+        ScaleKind::Linear,
+        ScaleKind::Linear,
+    );
+    let unit = Unit::for_name(y_label);
+    axes.draw(
+        &mut svg,
+        title,
+        AxisLabel::plain("epoch"),
+        AxisLabel {
+            title: &unit.title(y_label),
+            unit,
+        },
+    );
+    for (i, s) in series.iter().enumerate() {
+        let c = MODEL_PALETTE[i % MODEL_PALETTE.len()];
+        let pts: Vec<(f64, f64)> = s
+            .values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(e, &v)| axes.px((e + 1) as f64, v))
+            .collect();
+        svg.polyline(&pts, c, 2.0, None);
+        svg.dots(&pts, 3.0, c, 1.0);
+    }
+    legend(
+        &mut svg,
+        pw,
+        axes.top,
+        series.iter().enumerate().map(|(i, s)| {
+            (
+                s.label.as_str(),
+                MODEL_PALETTE[i % MODEL_PALETTE.len()],
+                None,
+            )
+        }),
+    );
+    svg.finish()
+}
+
 /// The trend of a parameter across spaces (pycls `plot_trends`): per space the full min–max range (light),
 /// the bootstrap good range (dark) and the best value (black tick), in the space's colour; a log axis
 /// when the parameter spans more than 10×.

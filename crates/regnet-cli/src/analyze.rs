@@ -31,6 +31,12 @@ pub struct Args {
     /// Fail on the first malformed line instead of reporting it.
     #[arg(long)]
     strict: bool,
+    /// Data set the models were trained on, for the report's header (results files do not record it).
+    #[arg(long)]
+    dataset: Option<String>,
+    /// Input resolution in pixels, for the report's header.
+    #[arg(long)]
+    resolution: Option<u32>,
 }
 
 /// Runs the subcommand.
@@ -39,6 +45,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
     opts.params = a.params;
     opts.metric = a.metric;
     opts.strict = a.strict;
+    opts.dataset = a.dataset;
+    opts.resolution = a.resolution;
     opts.bootstrap = BootstrapOptions {
         resamples: a.resamples,
         seed: a.seed,

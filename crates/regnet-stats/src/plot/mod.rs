@@ -17,11 +17,34 @@ use svg::{Anchor, Axes, AxisLabel, Svg, color, padded, text_width};
 pub use svg::{ScaleKind, Unit, tick_labels};
 
 /// Colours for individual models (best and worst of a space in the width plots): a palette of its own, so
-/// that the colours which mean *spaces* elsewhere are not reused for models. Best models in blues and
-/// greens, worst in reds and browns.
+/// that the colours which mean *spaces* elsewhere are not reused for models. The first four (blues and
+/// greens) are for the best models, the last four (reds and browns) for the worst; see [`model_color`].
 pub const MODEL_PALETTE: [&str; 8] = [
     "#08519c", "#41ab5d", "#6baed6", "#006d2c", "#a50f15", "#fb6a4a", "#7f2704", "#fdae6b",
 ];
+
+/// The colour of a model labelled `best i…` or `worst i…` (1-based i): best models in the cool half of
+/// [`MODEL_PALETTE`], worst in the warm half; `fallback` indexes the palette for other labels. The width
+/// plots, the training curves and the report's model table all use it, so a model keeps its colour.
+///
+/// ```
+/// use regnet_stats::plot::{model_color, MODEL_PALETTE};
+/// assert_eq!(model_color("best 1: error 36.2 %", 5), MODEL_PALETTE[0]);
+/// assert_eq!(model_color("worst 2", 0), MODEL_PALETTE[5]);
+/// assert_eq!(model_color("other", 3), MODEL_PALETTE[3]);
+/// ```
+pub fn model_color(label: &str, fallback: usize) -> &'static str {
+    let mut words = label.split([' ', ':']);
+    let offset = match words.next() {
+        Some("best") => 0,
+        Some("worst") => 4,
+        _ => return MODEL_PALETTE[fallback % MODEL_PALETTE.len()],
+    };
+    match words.next().and_then(|w| w.parse::<usize>().ok()) {
+        Some(i) if i >= 1 => MODEL_PALETTE[offset + (i - 1) % 4],
+        _ => MODEL_PALETTE[fallback % MODEL_PALETTE.len()],
+    }
+}
 
 /// Above this many models a scatter panel shows a seeded random subsample (the best models always kept).
 pub const MAX_SCATTER_POINTS: usize = 2_000;
@@ -367,8 +390,8 @@ pub fn widths_svg(series: &[WidthSeries], title: &str) -> String {
         AxisLabel::plain("block index j"),
         AxisLabel::plain("width w_j (channels, log2)"),
     );
-    let model_color = |i: usize| MODEL_PALETTE[i % MODEL_PALETTE.len()];
     for (i, s) in series.iter().enumerate() {
+        let c = model_color(&s.label, i);
         let starts = if s.stage_starts.is_empty() {
             (1..s.widths.len())
                 .filter(|&j| s.widths[j] != s.widths[j - 1])
@@ -381,7 +404,7 @@ pub fn widths_svg(series: &[WidthSeries], title: &str) -> String {
             svg.line(
                 (x, axes.top),
                 (x, axes.top + axes.height),
-                model_color(i),
+                c,
                 1.0,
                 Some("2,3"),
             );
@@ -393,7 +416,7 @@ pub fn widths_svg(series: &[WidthSeries], title: &str) -> String {
             pts.push((x0, y));
             pts.push((x1, y));
         }
-        svg.polyline(&pts, model_color(i), 2.0, None);
+        svg.polyline(&pts, c, 2.0, None);
         if let Some(fit) = &s.fit {
             let fit_pts: Vec<(f64, f64)> = fit
                 .iter()
@@ -401,7 +424,7 @@ pub fn widths_svg(series: &[WidthSeries], title: &str) -> String {
                 .filter(|(_, v)| positive(v))
                 .map(|(j, &u)| axes.px(j as f64, u))
                 .collect();
-            svg.polyline(&fit_pts, model_color(i), 1.5, Some("6,4"));
+            svg.polyline(&fit_pts, c, 1.5, Some("6,4"));
         }
     }
     legend(
@@ -411,7 +434,7 @@ pub fn widths_svg(series: &[WidthSeries], title: &str) -> String {
         series
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.label.as_str(), model_color(i), None)),
+            .map(|(i, s)| (s.label.as_str(), model_color(&s.label, i), None)),
     );
     svg.finish()
 }
@@ -460,7 +483,7 @@ pub fn curves_svg(series: &[CurveSeries], title: &str, y_label: &str) -> String 
         },
     );
     for (i, s) in series.iter().enumerate() {
-        let c = MODEL_PALETTE[i % MODEL_PALETTE.len()];
+        let c = model_color(&s.label, i);
         let pts: Vec<(f64, f64)> = s
             .values
             .iter()

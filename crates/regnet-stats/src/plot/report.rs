@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::MODEL_PALETTE;
+use super::model_color;
 use super::svg::{color, escape, fmt_num};
 use crate::analyze::{AnalyzeSummary, SMALL_POPULATION, fmt_value};
 use crate::ks::{KsMethod, format_p_value};
@@ -191,7 +191,7 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
              range. <strong>{m} comparison{} made at once</strong>: p-values are Holm-adjusted, and a pair is marked \
              significant when its adjusted p ≤ {} ({significant} of {m}).</p>\n<table>\n<tr><th>a</th><th>b</th>\
              <th>D</th><th>p</th><th>p (Holm, ×{m})</th><th>method</th><th>mean(a) − mean(b) [low, high]</th></tr>",
-            crate::ks::MAX_EXACT_N,
+            group_digits(crate::ks::MAX_EXACT_N),
             if m == 1 { " is" } else { "s are" },
             fmt_num(crate::analyze::HOLM_ALPHA),
         );
@@ -422,7 +422,7 @@ fn extremes_table(h: &mut String, summary: &AnalyzeSummary) {
                 "<tr><td>{}</td><td><span class=\"sw\" style=\"background:{}\"></span>{}</td><td>{}</td>\
                  <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&s.name),
-                MODEL_PALETTE[i % MODEL_PALETTE.len()],
+                model_color(&m.label, i),
                 escape(&m.label),
                 m.line.map_or("–".into(), |l| l.to_string()),
                 fmt_value(m.error, &summary.metric),
@@ -436,4 +436,17 @@ fn extremes_table(h: &mut String, summary: &AnalyzeSummary) {
         }
     }
     h.push_str("</table></div>\n");
+}
+
+/// `10000` as `10,000`.
+fn group_digits(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -214,6 +214,17 @@ fn analyze_writes_summary_plots_and_report() {
     assert!(html.contains("<dt>d1…d4 (d_i)</dt>"));
     assert!(html.contains("<tr><td>d</td><td>"));
     assert!(html.contains("best 1</td>"));
+    // Results first: summary, ranges, comparison and models come before the figures; the glossary last.
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing"))
+    };
+    assert!(at("id=\"summary\"") < at("id=\"ranges\""));
+    assert!(at("id=\"ranges\"") < at("id=\"ks\""));
+    assert!(at("id=\"ks\"") < at("id=\"models\""));
+    assert!(at("id=\"models\"") < at("id=\"fig1\""));
+    assert!(at("id=\"fig1\"") < at("id=\"glossary\""));
+    assert_eq!(html.matches("href=\"#glossary\"").count(), 1);
     assert!(html.contains("non-finite error on line(s) 22"));
     // 40 and 25 models: below the paper's 100, the report says so; one comparison is stated as such.
     assert!(html.contains("Small populations:</strong> RegNetX (n = 40), anynet_e (n = 25)."));

@@ -25,10 +25,10 @@ text-align:right;white-space:nowrap}th{background:#f2f2f2}td:first-child,th:firs
 figcaption{font-size:13px;color:#555;max-width:900px}h2{margin-top:32px;border-bottom:1px solid #ddd}\
 .skip{font-size:13px;color:#8a2a2a}.top{font-size:12px;font-weight:normal;margin-left:12px}\
 .warn{background:#fff4d6;border:1px solid #e0b84c;padding:8px 12px;max-width:980px}tr.sig td{background:#eaf5ea}\
-dl.head{display:grid;grid-template-columns:max-content auto;gap:2px 14px;font-size:14px;margin:8px 0}\
+dl.head{display:grid;grid-template-columns:repeat(3,max-content minmax(0,1fr));gap:3px 12px;font-size:13px;margin:8px 0;max-width:1300px}\
 dl.head dt{font-weight:bold}dl.head dd{margin:0}.sw{display:inline-block;width:10px;height:10px;margin-right:5px}\
 dl.gloss{display:grid;grid-template-columns:max-content auto;gap:2px 14px;font-size:13px}dl.gloss dd{margin:0}\
-nav ol{columns:2;font-size:14px;max-width:900px}";
+nav ol{columns:3;font-size:13px;max-width:1200px}nav h2{margin-top:16px}";
 
 /// The parameters and terms the report uses, in the paper's words: (symbol, meaning).
 const GLOSSARY: [(&str, &str); 18] = [
@@ -109,7 +109,6 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
          <style>{STYLE}</style>\n</head>\n<body>\n<h1 id=\"top\">Design-space analysis</h1>\n"
     );
     header(&mut h, summary);
-    toc(&mut h, summary, figures);
     let small: Vec<String> = summary
         .spaces
         .iter()
@@ -128,6 +127,7 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
         );
     }
 
+    toc(&mut h, summary, figures);
     section(&mut h, "summary", "Summary");
     h.push_str(
         "<table>\n<tr><th>space</th><th>n</th><th>min error</th><th>mean error</th><th>file</th></tr>\n",
@@ -178,8 +178,6 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
         h.push_str("</table></div>\n");
     }
 
-    extremes_table(&mut h, summary);
-
     if !summary.ks.is_empty() {
         let m = summary.ks.len();
         let significant = summary.ks.iter().filter(|k| k.significant).count();
@@ -220,6 +218,8 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
         h.push_str("</table>\n");
     }
 
+    extremes_table(&mut h, summary);
+
     let skipped: usize = summary
         .spaces
         .iter()
@@ -235,7 +235,7 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
                     h,
                     "<li>{} ({}): non-finite {} on line(s) {}</li>",
                     escape(&s.name),
-                    escape(&s.source),
+                    escape(&file_name(&s.source)),
                     escape(&summary.metric),
                     lines.join(", ")
                 );
@@ -245,7 +245,7 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
                     h,
                     "<li>{} ({}): {}</li>",
                     escape(&s.name),
-                    escape(&s.source),
+                    escape(&file_name(&s.source)),
                     escape(&m.message)
                 );
             }
@@ -264,6 +264,7 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
             escape(&f.caption)
         );
     }
+    glossary(&mut h);
     h.push_str("</body>\n</html>\n");
     h
 }
@@ -353,20 +354,17 @@ fn header(h: &mut String, summary: &AnalyzeSummary) {
     h.push_str("</dl>\n");
 }
 
-/// The table of contents and the glossary.
+/// The table of contents: the sections in page order, then every figure, then the glossary.
 fn toc(h: &mut String, summary: &AnalyzeSummary, figures: &[Figure]) {
-    h.push_str(
-        "<nav><h2>Contents</h2><ol>\n<li><a href=\"#glossary\">Glossary</a></li>\n\
-                <li><a href=\"#summary\">Summary</a></li>\n",
-    );
+    h.push_str("<nav><h2>Contents</h2><ol>\n<li><a href=\"#summary\">Summary</a></li>\n");
     if !summary.params.is_empty() {
         h.push_str("<li><a href=\"#ranges\">Good ranges of the parameters</a></li>\n");
     }
-    if summary.spaces.iter().any(|s| !s.extremes.is_empty()) {
-        h.push_str("<li><a href=\"#models\">Best and worst models</a></li>\n");
-    }
     if !summary.ks.is_empty() {
         h.push_str("<li><a href=\"#ks\">Pairwise comparison</a></li>\n");
+    }
+    if summary.spaces.iter().any(|s| !s.extremes.is_empty()) {
+        h.push_str("<li><a href=\"#models\">Best and worst models</a></li>\n");
     }
     if summary
         .spaces
@@ -383,7 +381,11 @@ fn toc(h: &mut String, summary: &AnalyzeSummary, figures: &[Figure]) {
             escape(&f.title)
         );
     }
-    h.push_str("</ol></nav>\n");
+    h.push_str("<li><a href=\"#glossary\">Glossary</a></li>\n</ol></nav>\n");
+}
+
+/// The glossary of the parameters and terms, in the paper's words.
+fn glossary(h: &mut String) {
     section(h, "glossary", "Glossary");
     h.push_str("<dl class=\"gloss\">\n");
     for (symbol, meaning) in GLOSSARY {

@@ -103,10 +103,17 @@ pub fn ks_2samp_with(a: &[f64], b: &[f64], method: KsMethod) -> Result<KsResult>
     Ok(ks_p_value(a.len(), b.len(), statistic, method))
 }
 
-/// The p-value of an observed statistic `d` for samples of sizes `n1` and `n2` (both ≥ 1), following
-/// SciPy's choice of method; returns the statistic as SciPy reports it (rounded to a multiple of
-/// 1/lcm(n1, n2) on the exact path).
+/// The p-value of an observed statistic `d` for samples of sizes `n1` and `n2`, following SciPy's choice
+/// of method; returns the statistic as SciPy reports it (rounded to a multiple of 1/lcm(n1, n2) on the
+/// exact path). An empty sample gives a NaN p-value.
 pub fn ks_p_value(n1: usize, n2: usize, d: f64, method: KsMethod) -> KsResult {
+    if n1 == 0 || n2 == 0 {
+        return KsResult {
+            statistic: d,
+            p_value: f64::NAN,
+            method: KsMethod::Asymp,
+        };
+    }
     let (n1, n2) = (n1 as u64, n2 as u64);
     let g = gcd(n1, n2);
     let use_exact = match method {
@@ -311,6 +318,14 @@ mod tests {
         assert!((prob_outside_square(2, 2) - 2.0 / 6.0).abs() < 1e-15);
         // m = 2, n = 1: 3 orderings, D = 1 for "b a a" and "a a b": 2/3.
         assert!((outer_prob_inside(2, 1, 1, 2) - 2.0 / 3.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn empty_samples_give_nan_not_a_panic() {
+        for method in [KsMethod::Auto, KsMethod::Exact, KsMethod::Asymp] {
+            assert!(ks_p_value(0, 0, 0.5, method).p_value.is_nan());
+            assert!(ks_p_value(0, 7, 0.5, method).p_value.is_nan());
+        }
     }
 
     #[test]

@@ -248,7 +248,7 @@ pub fn subsample(errors: &[f64], max: usize, seed: u64) -> Vec<usize> {
 /// shaded and the best value as a vertical line (RegNet paper Fig. 2 middle/right; pycls `plot_values`).
 ///
 /// All panels share one error axis and one parameter axis, so they compare by eye; the parameter axis is
-/// logarithmic when it spans more than 10×; axes are padded so that no point or line sits on the frame;
+/// logarithmic when it spans more than 10× (base 2 for widths); axes are padded so that no point or line sits on the frame;
 /// the best value and range are written above each panel on a white background.
 pub fn scatter_svg(panels: &[ScatterPanel], columns: usize) -> String {
     let columns = columns.clamp(1, panels.len().max(1));
@@ -257,7 +257,7 @@ pub fn scatter_svg(panels: &[ScatterPanel], columns: usize) -> String {
     let mut svg = Svg::new(pw * columns as f64, ph * rows as f64);
     let all_x: Vec<f64> = panels.iter().flat_map(|p| p.x.iter().copied()).collect();
     let all_y: Vec<f64> = panels.iter().flat_map(|p| p.y.iter().copied()).collect();
-    let x_kind = ScaleKind::for_values(&all_x);
+    let x_kind = ScaleKind::for_param(panels.first().map_or("", |p| p.x_label.as_str()), &all_x);
     let (xlo, xhi) = min_max(&all_x);
     let (ylo, yhi) = min_max(&all_y);
     let x_range = padded(xlo, xhi, 0.05, x_kind);
@@ -521,7 +521,7 @@ pub fn trend_svg(param: &str, points: &[TrendPoint]) -> String {
         .iter()
         .map(|p| p.max)
         .fold(f64::NEG_INFINITY, f64::max);
-    let kind = ScaleKind::for_values(&[lo, hi]);
+    let kind = ScaleKind::for_param(param, &[lo, hi]);
     let n = points.len().max(1) as f64;
     let axes = Axes::new(
         (-0.5, n - 0.5),

@@ -197,6 +197,21 @@ impl ScaleKind {
         }
     }
 
+    /// [`ScaleKind::for_values`], with base 2 for widths (`w0`, `w1`…`w4`, `ws`): channel counts are
+    /// read in doublings.
+    pub fn for_param(name: &str, values: &[f64]) -> Self {
+        let kind = Self::for_values(values);
+        let width = name == "ws"
+            || (name.len() >= 2
+                && name.starts_with('w')
+                && name[1..].chars().all(|c| c.is_ascii_digit()));
+        if kind == Self::Log10 && width {
+            Self::Log2
+        } else {
+            kind
+        }
+    }
+
     fn is_log(self) -> bool {
         self != Self::Linear
     }
@@ -621,6 +636,12 @@ mod tests {
         assert_eq!(s.ticks(6), vec![5e5, 1e6, 2e6, 5e6, 1e7, 2e7]);
         assert_eq!(ScaleKind::for_values(&[1.0, 9.0]), ScaleKind::Linear);
         assert_eq!(ScaleKind::for_values(&[1.0, 30.0]), ScaleKind::Log10);
+        assert_eq!(ScaleKind::for_param("w4", &[32.0, 1024.0]), ScaleKind::Log2);
+        assert_eq!(ScaleKind::for_param("wa", &[2.0, 40.0]), ScaleKind::Log10);
+        assert_eq!(
+            ScaleKind::for_param("w4", &[256.0, 1024.0]),
+            ScaleKind::Linear
+        );
     }
 
     #[test]

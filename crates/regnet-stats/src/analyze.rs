@@ -353,9 +353,10 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
                  share both axes.{}",
                 if subsampled {
                     format!(
-                        " Spaces with more than {MAX_SCATTER_POINTS} models show a seeded random subsample of \
-                         {MAX_SCATTER_POINTS} (the best {} always included); the band and line use every model.",
-                        MAX_SCATTER_POINTS / 20
+                        " Spaces with more than {n} models show a seeded random subsample of {n} (the best {} \
+                         always included); the band and line use every model.",
+                        MAX_SCATTER_POINTS / 20,
+                        n = crate::plot::svg::group_digits(MAX_SCATTER_POINTS)
                     )
                 } else {
                     String::new()

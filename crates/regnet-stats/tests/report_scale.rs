@@ -42,7 +42,7 @@ fn two_times_fifty_thousand_models_give_a_small_report_and_exact_statistics() {
     eprintln!("2 × {n} models: report.html is {report} bytes");
     assert!(report <= 5_000_000, "report.html is {report} bytes");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("2000 of 50000 models shown (seeded subsample)"));
+    assert!(html.contains("2,000 of 50,000 models shown (seeded subsample)"));
     for f in summary.files.iter().filter(|f| f.ends_with(".svg")) {
         let len = std::fs::metadata(out.join(f)).unwrap().len();
         assert!(len <= 400_000, "{f} is {len} bytes");

@@ -13,7 +13,7 @@ use crate::compare::TrendPoint;
 use crate::edf::{Edf, EdfStep, WeightedEdf};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use svg::{Anchor, Axes, AxisLabel, Svg, color, padded, text_width};
+use svg::{Anchor, Axes, AxisLabel, Svg, color, group_digits, padded, text_width};
 pub use svg::{ScaleKind, Unit, tick_labels};
 
 /// Colours for individual models (best and worst of a space in the width plots): a palette of its own, so
@@ -327,8 +327,8 @@ pub fn scatter_svg(panels: &[ScatterPanel], columns: usize) -> String {
                 oy + ph - 8.0,
                 &format!(
                     "{} of {} models shown (seeded subsample)",
-                    p.x.len(),
-                    p.total
+                    group_digits(p.x.len()),
+                    group_digits(p.total)
                 ),
                 9.5,
                 Anchor::End,
@@ -668,7 +668,7 @@ mod tests {
             color: 1,
         };
         let s = scatter_svg(&[p], 1);
-        assert!(s.contains("3 of 50000 models shown (seeded subsample)"));
+        assert!(s.contains("3 of 50,000 models shown (seeded subsample)"));
         // 1e8..2e9 spans 20×: log axis with MF / GF ticks, and the axis title names the unit.
         assert!(s.contains(">1GF</text>") && s.contains(">200MF</text>"));
         assert!(s.contains(">flops (multiply-adds)</text>"));

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::model_color;
-use super::svg::{color, escape, fmt_num};
+use super::svg::{color, escape, fmt_num, group_digits};
 use crate::analyze::{AnalyzeSummary, SMALL_POPULATION, fmt_value};
 use crate::ks::{KsMethod, format_p_value};
 
@@ -438,17 +438,4 @@ fn extremes_table(h: &mut String, summary: &AnalyzeSummary) {
         }
     }
     h.push_str("</table></div>\n");
-}
-
-/// `10000` as `10,000`.
-fn group_digits(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -495,6 +495,19 @@ pub(crate) fn fmt_num(v: f64) -> String {
     trim_decimals(v, decimals)
 }
 
+/// `10000` as `10,000`.
+pub(crate) fn group_digits(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Estimated width in pixels of a label at font size 11.
 pub(crate) fn text_width(s: &str, size: f64) -> f64 {
     s.chars().count() as f64 * size * 0.6
@@ -662,5 +675,8 @@ mod tests {
         assert_eq!(fmt_num(36.0), "36");
         assert_eq!(fmt_num(1.5e9), "1.5G");
         assert_eq!(fmt_num(0.0524), "0.0524");
+        assert_eq!(group_digits(50_000), "50,000");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
     }
 }

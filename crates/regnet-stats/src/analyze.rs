@@ -176,13 +176,55 @@ pub struct AnalyzeSummary {
     pub run: RunInfo,
 }
 
-/// Reads every input, computes EDFs, bootstrap ranges, trends and pairwise KS comparisons, and writes
-/// `edf.svg`, `scatter_<param>.svg`, `trend_<param>.svg`, `widths_<space>.svg` (for records with `ws` and
-/// `ds` arrays), `report.html` and `summary.json` into `options.out_dir`.
+/// Reads every input, computes EDFs, bootstrap ranges, trends and pairwise KS comparisons (Holm-corrected),
+/// and writes `edf.svg`, `scatter_<param>.svg`, `trend_<param>.svg`, `widths_<space>.svg` (for records
+/// with `ws` and `ds` arrays), `curves_<space>.svg` (for records with `test_top1_errs`), `report.html` and
+/// `summary.json` into `options.out_dir`. One step per function: read, describe, compare, draw, report.
 ///
 /// Width plots: the per-block widths of a record expand `ws[i]` over `ds[i]` blocks; when the record has
 /// `w0` and `wa` the continuous widths u_j = w0 + wa·j (RegNet paper Eq. 2) are drawn as its fitted line.
 pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
+    validate(options)?;
+    let (populations, mut spaces, mut run) = read_inputs(options)?;
+    let params = match &options.params {
+        Some(p) => p.clone(),
+        None => default_params(&populations),
+    };
+    describe_spaces(&populations, &mut spaces, &params, options, &mut run)?;
+    let ks = compare_pairs(&populations, &options.bootstrap)?;
+
+    let mut out = OutputDir::create(&options.out_dir)?;
+    edf_figure(&populations, &options.metric, &mut out)?;
+    parameter_figures(&populations, &spaces, &params, options, &mut out)?;
+    model_figures(&populations, &spaces, options, &mut out)?;
+
+    let OutputDir {
+        dir,
+        mut files,
+        figures,
+    } = out;
+    files.push("report.html".into());
+    files.push("summary.json".into());
+    let summary = AnalyzeSummary {
+        metric: options.metric.clone(),
+        params,
+        bootstrap_options: options.bootstrap.clone(),
+        spaces,
+        ks,
+        files,
+        run,
+    };
+    let html = report_html(&summary, &figures);
+    let html_path = dir.join("report.html");
+    std::fs::write(&html_path, html).map_err(|e| StatsError::io(&html_path, e))?;
+    let json_path = dir.join("summary.json");
+    let json = serde_json::to_string_pretty(&summary)?;
+    std::fs::write(&json_path, json + "\n").map_err(|e| StatsError::io(&json_path, e))?;
+    Ok(summary)
+}
+
+/// Rejects options that cannot give an analysis.
+fn validate(options: &AnalyzeOptions) -> Result<()> {
     if options.inputs.is_empty() {
         return Err(StatsError::InvalidOption {
             option: "inputs",
@@ -197,7 +239,12 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             reason: "the metric name is empty".into(),
         });
     }
+    Ok(())
+}
 
+/// Reads every results file into a population (names made unique) with its skipped lines, and gathers
+/// what the files record about the run.
+fn read_inputs(options: &AnalyzeOptions) -> Result<(Vec<Population>, Vec<SpaceSummary>, RunInfo)> {
     let mut populations = Vec::with_capacity(options.inputs.len());
     let mut spaces = Vec::with_capacity(options.inputs.len());
     let mut used_names = HashSet::new();
@@ -238,28 +285,38 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         });
         populations.push(population);
     }
+    Ok((populations, spaces, run))
+}
 
-    let params = match &options.params {
-        Some(p) => p.clone(),
-        None => default_params(&populations),
-    };
-
-    for (space, population) in spaces.iter_mut().zip(&populations) {
+/// Fills in each space's n, min and mean error, the bootstrap ranges of `params` and the best and worst
+/// models; records the number of epochs in `run`.
+fn describe_spaces(
+    populations: &[Population],
+    spaces: &mut [SpaceSummary],
+    params: &[String],
+    options: &AnalyzeOptions,
+    run: &mut RunInfo,
+) -> Result<()> {
+    for (space, population) in spaces.iter_mut().zip(populations) {
         let edf = population.edf()?;
         space.n = edf.n();
         space.min_error = edf.min();
         space.mean_error = edf.mean();
-        let ranges = population.bootstrap_params(&params, &options.bootstrap)?;
+        let ranges = population.bootstrap_params(params, &options.bootstrap)?;
         space.bootstrap = params.iter().cloned().zip(ranges).collect();
         space.extremes = extremes(population, options.width_models);
         let epochs = space.extremes.iter().map(|m| m.epoch_errors.len()).max();
         run.epochs = run.epochs.max(epochs.filter(|&e| e > 0));
     }
+    Ok(())
+}
 
+/// Every pair (i < j) compared: KS test and mean difference, then the Holm correction over all pairs.
+fn compare_pairs(populations: &[Population], options: &BootstrapOptions) -> Result<Vec<KsSummary>> {
     let mut ks = Vec::new();
     for i in 0..populations.len() {
         for j in i + 1..populations.len() {
-            let c = compare(&populations[i], &populations[j], &options.bootstrap)?;
+            let c = compare(&populations[i], &populations[j], options)?;
             ks.push(KsSummary {
                 a: c.a,
                 b: c.b,
@@ -277,48 +334,91 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         k.p_holm = Some(adjusted).filter(|p| p.is_finite());
         k.significant = k.p_holm.is_some_and(|p| p <= HOLM_ALPHA);
     }
+    Ok(ks)
+}
 
-    std::fs::create_dir_all(&options.out_dir).map_err(|e| StatsError::io(&options.out_dir, e))?;
-    let mut files = Vec::new();
-    let mut figures = Vec::new();
-    let write = |name: String, contents: &str, files: &mut Vec<String>| -> Result<()> {
-        let path = options.out_dir.join(&name);
-        std::fs::write(&path, contents).map_err(|e| StatsError::io(&path, e))?;
-        files.push(name);
+/// The output folder: each figure is written as its own SVG file and kept for the report.
+struct OutputDir {
+    dir: PathBuf,
+    files: Vec<String>,
+    figures: Vec<Figure>,
+}
+
+impl OutputDir {
+    fn create(dir: &std::path::Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| StatsError::io(dir, e))?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+            figures: Vec::new(),
+        })
+    }
+
+    /// Writes `svg` as `file` and adds it to the report under `title` with `caption`.
+    fn figure(&mut self, file: String, svg: String, title: String, caption: String) -> Result<()> {
+        let path = self.dir.join(&file);
+        std::fs::write(&path, &svg).map_err(|e| StatsError::io(&path, e))?;
+        self.files.push(file);
+        self.figures.push(Figure {
+            title,
+            svg,
+            caption,
+        });
         Ok(())
-    };
+    }
+}
 
+/// `edf.svg`: the error EDFs of all spaces.
+fn edf_figure(populations: &[Population], metric: &str, out: &mut OutputDir) -> Result<()> {
     let curves: Vec<EdfCurve> = populations
         .iter()
         .map(|p| p.edf().map(|e| EdfCurve::from_edf(&p.name, &e)))
         .collect::<Result<_>>()?;
-    let svg = edf_svg(&curves, &options.metric);
-    write("edf.svg".into(), &svg, &mut files)?;
-    figures.push(Figure {
-        title: "Error EDF".into(),
-        svg,
-        caption: format!(
-            "Empirical distribution of {} per space, F(e) = fraction of models with error below e \
-             (RegNet paper §3.1); legend: name [n|min|mean].",
-            options.metric
+    out.figure(
+        "edf.svg".into(),
+        edf_svg(&curves, metric),
+        "Error EDF".into(),
+        format!(
+            "Empirical distribution of {metric} per space, F(e) = fraction of models with error below e \
+             (RegNet paper §3.1); legend: name [n|min|mean]."
         ),
-    });
+    )
+}
 
-    // Scatter plots draw at most MAX_SCATTER_POINTS models per space (seeded, the best always kept); the
-    // statistics above and the trends below use every model.
+/// `scatter_<param>.svg` and `trend_<param>.svg` for every parameter. Scatter plots draw at most
+/// [`MAX_SCATTER_POINTS`] models per space (seeded, the best always kept); the bands, lines and trends use
+/// every model.
+fn parameter_figures(
+    populations: &[Population],
+    spaces: &[SpaceSummary],
+    params: &[String],
+    options: &AnalyzeOptions,
+    out: &mut OutputDir,
+) -> Result<()> {
+    let metric = &options.metric;
     let shown: Vec<Vec<usize>> = populations
         .iter()
         .map(|p| subsample(&p.errors(), MAX_SCATTER_POINTS, options.bootstrap.seed))
         .collect();
     let subsampled = populations.iter().any(|p| p.len() > MAX_SCATTER_POINTS);
-    for param in &params {
+    let subsample_note = if subsampled {
+        format!(
+            " Spaces with more than {n} models show a seeded random subsample of {n} (the best {} \
+             always included); the band and line use every model.",
+            MAX_SCATTER_POINTS / 20,
+            n = crate::plot::svg::group_digits(MAX_SCATTER_POINTS)
+        )
+    } else {
+        String::new()
+    };
+    for param in params {
         let mut points = Vec::with_capacity(populations.len());
         let mut panels = Vec::with_capacity(populations.len());
-        for (i, ((p, s), keep)) in populations.iter().zip(&spaces).zip(&shown).enumerate() {
+        for (i, ((p, s), keep)) in populations.iter().zip(spaces).zip(&shown).enumerate() {
             let x = p.values(param)?;
             let errors = p.errors();
             let good = s.bootstrap.get(param).copied();
-            // The trend of `param` (as `compare::trend`) from the ranges computed above.
+            // The trend of `param` (as `compare::trend`) from the ranges computed already.
             if let (Some((min, max)), Some(good)) = (finite_min_max(&x), good) {
                 points.push(TrendPoint {
                     space: s.name.clone(),
@@ -330,7 +430,7 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             panels.push(ScatterPanel {
                 title: p.name.clone(),
                 x_label: param.clone(),
-                y_label: options.metric.clone(),
+                y_label: metric.clone(),
                 x: keep.iter().map(|&k| x[k]).collect(),
                 y: keep.iter().map(|&k| errors[k]).collect(),
                 total: p.len(),
@@ -338,116 +438,72 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
                 color: i,
             });
         }
-        let svg = scatter_svg(&panels, 4);
-        write(
+        out.figure(
             format!("scatter_{}.svg", file_stem(param)),
-            &svg,
-            &mut files,
-        )?;
-        figures.push(Figure {
-            title: format!("{} vs {param}", options.metric),
-            svg,
-            caption: format!(
+            scatter_svg(&panels, 4),
+            format!("{metric} vs {param}"),
+            format!(
                 "Each dot is a model; the grey band is the 95 % bootstrap range of the best models' {param} \
                  and the black line the most likely best value (RegNet paper Fig. 2, footnote 4). All panels \
-                 share both axes.{}",
-                if subsampled {
-                    format!(
-                        " Spaces with more than {n} models show a seeded random subsample of {n} (the best {} \
-                         always included); the band and line use every model.",
-                        MAX_SCATTER_POINTS / 20,
-                        n = crate::plot::svg::group_digits(MAX_SCATTER_POINTS)
-                    )
-                } else {
-                    String::new()
-                }
+                 share both axes.{subsample_note}"
             ),
-        });
-        let svg = trend_svg(param, &points);
-        write(format!("trend_{}.svg", file_stem(param)), &svg, &mut files)?;
-        figures.push(Figure {
-            title: format!("Trend of {param} across spaces"),
-            svg,
-            caption: format!(
-                "Light: min–max of {param}; dark: bootstrap good range; black: best value."
-            ),
-        });
+        )?;
+        out.figure(
+            format!("trend_{}.svg", file_stem(param)),
+            trend_svg(param, &points),
+            format!("Trend of {param} across spaces"),
+            format!("Light: min–max of {param}; dark: bootstrap good range; black: best value."),
+        )?;
     }
+    Ok(())
+}
 
-    for p in &populations {
-        if let Some(series) = width_series(p, options.width_models, &options.metric) {
-            let svg = widths_svg(&series, &p.name);
-            write(
+/// Per space, `widths_<space>.svg` (records with `ws` and `ds`) and `curves_<space>.svg` (records with
+/// `test_top1_errs`) of the best and worst models.
+fn model_figures(
+    populations: &[Population],
+    spaces: &[SpaceSummary],
+    options: &AnalyzeOptions,
+    out: &mut OutputDir,
+) -> Result<()> {
+    let metric = &options.metric;
+    for p in populations {
+        if let Some(series) = width_series(p, options.width_models, metric) {
+            out.figure(
                 format!("widths_{}.svg", file_stem(&p.name)),
-                &svg,
-                &mut files,
-            )?;
-            figures.push(Figure {
-                title: format!(
+                widths_svg(&series, &p.name),
+                format!(
                     "Per-block widths of the best and worst models of {}",
                     p.name
                 ),
-                svg,
-                caption:
-                    "Widths on a log2 axis, stage starts dotted, continuous widths u_j = w0 + wa·j \
-                          (RegNet paper Eq. 2) dashed where the records have w0 and wa."
-                        .into(),
-            });
+                "Widths on a log2 axis, stage starts dotted, continuous widths u_j = w0 + wa·j \
+                 (RegNet paper Eq. 2) dashed where the records have w0 and wa."
+                    .into(),
+            )?;
         }
     }
-
-    for (p, s) in populations.iter().zip(&spaces) {
+    for (p, s) in populations.iter().zip(spaces) {
         let series: Vec<CurveSeries> = s
             .extremes
             .iter()
             .filter(|m| !m.epoch_errors.is_empty())
             .map(|m| CurveSeries {
-                label: format!(
-                    "{}: {} {}",
-                    m.label,
-                    options.metric,
-                    fmt_value(m.error, &options.metric)
-                ),
+                label: format!("{}: {metric} {}", m.label, fmt_value(m.error, metric)),
                 values: m.epoch_errors.clone(),
             })
             .collect();
         if series.len() == s.extremes.len() && !series.is_empty() {
-            let svg = curves_svg(&series, &p.name, "test error");
-            write(
+            out.figure(
                 format!("curves_{}.svg", file_stem(&p.name)),
-                &svg,
-                &mut files,
+                curves_svg(&series, &p.name, "test error"),
+                format!("Training curves of the best and worst models of {}", p.name),
+                "Test error after each epoch (test_top1_errs of the results); the labels match the \
+                 table of best and worst models."
+                    .into(),
             )?;
-            figures.push(Figure {
-                title: format!("Training curves of the best and worst models of {}", p.name),
-                svg,
-                caption:
-                    "Test error after each epoch (test_top1_errs of the results); the labels match \
-                          the table of best and worst models."
-                        .into(),
-            });
         }
     }
-
-    let mut summary = AnalyzeSummary {
-        metric: options.metric.clone(),
-        params,
-        bootstrap_options: options.bootstrap.clone(),
-        spaces,
-        ks,
-        files: Vec::new(),
-        run,
-    };
-    files.push("report.html".into());
-    files.push("summary.json".into());
-    summary.files = files;
-    let html = report_html(&summary, &figures);
-    let html_path = options.out_dir.join("report.html");
-    std::fs::write(&html_path, html).map_err(|e| StatsError::io(&html_path, e))?;
-    let json_path = options.out_dir.join("summary.json");
-    let json = serde_json::to_string_pretty(&summary)?;
-    std::fs::write(&json_path, json + "\n").map_err(|e| StatsError::io(&json_path, e))?;
-    Ok(summary)
+    Ok(())
 }
 
 /// The paper's parameters, analyzed by default (in this order) when every record of every input has them:

@@ -320,6 +320,44 @@ mod tests {
         assert!((outer_prob_inside(2, 1, 1, 2) - 2.0 / 3.0).abs() < 1e-15);
     }
 
+    /// Every way of interleaving n1 + n2 distinct values into two samples is equally likely under the
+    /// null hypothesis: the exact p-value is the fraction of interleavings whose D is at least the one
+    /// observed.
+    #[test]
+    fn exact_p_values_match_enumeration_of_all_orderings() {
+        for (n1, n2) in [(4usize, 4usize), (4, 3), (5, 2), (3, 6), (6, 4)] {
+            let total = n1 + n2;
+            let mut ds = Vec::new();
+            for mask in 0u32..(1 << total) {
+                if mask.count_ones() as usize != n1 {
+                    continue;
+                }
+                let a: Vec<f64> = (0..total)
+                    .filter(|i| mask >> i & 1 == 1)
+                    .map(|i| i as f64)
+                    .collect();
+                let b: Vec<f64> = (0..total)
+                    .filter(|i| mask >> i & 1 == 0)
+                    .map(|i| i as f64)
+                    .collect();
+                ds.push(ks_statistic(&a, &b).unwrap());
+            }
+            let mut seen = ds.clone();
+            seen.sort_by(f64::total_cmp);
+            seen.dedup_by(|x, y| (*x - *y).abs() < 1e-12);
+            for d in seen {
+                let want = ds.iter().filter(|&&x| x >= d - 1e-12).count() as f64 / ds.len() as f64;
+                let got = ks_p_value(n1, n2, d, KsMethod::Exact);
+                assert_eq!(got.method, KsMethod::Exact);
+                assert!(
+                    (got.p_value - want).abs() < 1e-12,
+                    "n1={n1} n2={n2} D={d}: {} vs enumeration {want}",
+                    got.p_value
+                );
+            }
+        }
+    }
+
     #[test]
     fn empty_samples_give_nan_not_a_panic() {
         for method in [KsMethod::Auto, KsMethod::Exact, KsMethod::Asymp] {

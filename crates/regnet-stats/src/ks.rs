@@ -98,6 +98,16 @@ pub fn ks_2samp(a: &[f64], b: &[f64]) -> Result<KsResult> {
 }
 
 /// [`ks_2samp`] with an explicit `method`, as `scipy.stats.ks_2samp(a, b, method=...)`.
+///
+/// ```
+/// use regnet_stats::{KsMethod, ks_2samp_with};
+/// let a: Vec<f64> = (0..10).map(f64::from).collect();
+/// let b: Vec<f64> = (6..16).map(f64::from).collect();
+/// let asymp = ks_2samp_with(&a, &b, KsMethod::Asymp)?;
+/// assert_eq!(asymp.method, KsMethod::Asymp);
+/// assert!((asymp.p_value - 0.030_08).abs() < 1e-5); // scipy: method="asymp"
+/// # Ok::<(), regnet_stats::StatsError>(())
+/// ```
 pub fn ks_2samp_with(a: &[f64], b: &[f64], method: KsMethod) -> Result<KsResult> {
     let statistic = ks_statistic(a, b)?;
     Ok(ks_p_value(a.len(), b.len(), statistic, method))
@@ -106,6 +116,14 @@ pub fn ks_2samp_with(a: &[f64], b: &[f64], method: KsMethod) -> Result<KsResult>
 /// The p-value of an observed statistic `d` for samples of sizes `n1` and `n2`, following SciPy's choice
 /// of method; returns the statistic as SciPy reports it (rounded to a multiple of 1/lcm(n1, n2) on the
 /// exact path). An empty sample gives a NaN p-value.
+///
+/// ```
+/// use regnet_stats::{KsMethod, ks_p_value};
+/// // Two samples of 10, D = 0.6: exact (scipy's default at this size).
+/// let r = ks_p_value(10, 10, 0.6, KsMethod::Auto);
+/// assert_eq!(r.method, KsMethod::Exact);
+/// assert!((r.p_value - 0.052_447_552_447_552_44).abs() < 1e-12);
+/// ```
 pub fn ks_p_value(n1: usize, n2: usize, d: f64, method: KsMethod) -> KsResult {
     if n1 == 0 || n2 == 0 {
         return KsResult {

@@ -242,6 +242,24 @@ impl Population {
 
     /// The bootstrap ranges of several parameters from one set of resamples (the draws of
     /// [`best_indices`] do not depend on the parameter), each equal to [`Population::bootstrap`].
+    ///
+    /// ```
+    /// use regnet_stats::{BootstrapOptions, Population, Record};
+    /// let pop = Population::new(
+    ///     "A",
+    ///     (0..40)
+    ///         .map(|i| {
+    ///             let d = (i % 10 + 1) as f64;
+    ///             Record::new(30.0 + (d - 4.0).abs()).with_param("d", d).with_param("w", 8.0 * d)
+    ///         })
+    ///         .collect(),
+    /// );
+    /// let o = BootstrapOptions::default();
+    /// let both = pop.bootstrap_params(&["d".into(), "w".into()], &o)?;
+    /// assert_eq!(both[0], pop.bootstrap("d", &o)?);
+    /// assert_eq!(both[1], pop.bootstrap("w", &o)?);
+    /// # Ok::<(), regnet_stats::StatsError>(())
+    /// ```
     pub fn bootstrap_params(
         &self,
         params: &[String],

@@ -292,6 +292,15 @@ fn trim_decimals(v: f64, decimals: usize) -> String {
 
 /// Labels for the ticks of one axis: one SI prefix and one number of decimals for a linear axis (so the
 /// labels read alike: `0MF 200MF 400MF`), a prefix per label on a log axis (`100MF 1GF`).
+///
+/// ```
+/// use regnet_stats::plot::{ScaleKind, Unit, tick_labels};
+/// assert_eq!(
+///     tick_labels(&[2e8, 4e8, 6e8], Unit::Flops, ScaleKind::Linear),
+///     ["200MF", "400MF", "600MF"]
+/// );
+/// assert_eq!(tick_labels(&[36.0, 38.5], Unit::Percent, ScaleKind::Linear), ["36%", "38.5%"]);
+/// ```
 pub fn tick_labels(ticks: &[f64], unit: Unit, kind: ScaleKind) -> Vec<String> {
     if kind.is_log() {
         return ticks.iter().map(|&t| unit.format(t, 2)).collect();

@@ -1,5 +1,5 @@
-//! Synthetic RegNet-like results files for the scale test and the `analyze` benchmark (shared by
-//! `tests/report_scale.rs` and `benches/analyze.rs` through `#[path]`).
+//! Synthetic RegNet-like results files for the scale and browser tests and the `analyze` benchmark
+//! (`tests/report_scale.rs`, `tests/browser.rs`; `benches/analyze.rs` includes it through `#[path]`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
-use regnet_stats::{AnalyzeOptions, BootstrapOptions, analyze};
+use regnet_stats::{AnalyzeOptions, BootstrapOptions, analyze, format_p_value};
 
 use crate::CliError;
 
@@ -31,6 +31,12 @@ pub struct Args {
     /// Fail on the first malformed line instead of reporting it.
     #[arg(long)]
     strict: bool,
+    /// Data set the models were trained on, for the report's header (results files do not record it).
+    #[arg(long)]
+    dataset: Option<String>,
+    /// Input resolution in pixels, for the report's header.
+    #[arg(long)]
+    resolution: Option<u32>,
 }
 
 /// Runs the subcommand.
@@ -39,6 +45,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
     opts.params = a.params;
     opts.metric = a.metric;
     opts.strict = a.strict;
+    opts.dataset = a.dataset;
+    opts.resolution = a.resolution;
     opts.bootstrap = BootstrapOptions {
         resamples: a.resamples,
         seed: a.seed,
@@ -67,9 +75,18 @@ pub fn run(a: Args) -> Result<(), CliError> {
             println!("    {m}");
         }
     }
+    let m = summary.ks.len();
     for k in &summary.ks {
-        let p = k.p_value.map_or("n/a".to_string(), |p| format!("{p:.3e}"));
-        println!("KS {} vs {}: D = {:.4}, p = {p}", k.a, k.b, k.statistic);
+        let p = format_p_value(k.p_value.unwrap_or(f64::NAN));
+        let holm = format_p_value(k.p_holm.unwrap_or(f64::NAN));
+        println!(
+            "KS {} vs {}: D = {:.3}, p = {p} ({:?}), Holm-adjusted over {m} = {holm}{}",
+            k.a,
+            k.b,
+            k.statistic,
+            k.method,
+            if k.significant { " *" } else { "" }
+        );
     }
     println!(
         "wrote {} (report.html, summary.json, plots)",

@@ -77,6 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let options = AnalyzeOptions {
         params: Some(vec!["d".into(), "wm".into(), "w4".into()]),
+        dataset: Some("none: synthetic populations with made-up errors".into()),
         ..AnalyzeOptions::new(inputs, &out)
     };
     let summary = analyze(&options)?;

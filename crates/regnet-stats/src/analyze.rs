@@ -4,11 +4,12 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use crate::bootstrap::{BootstrapOptions, BootstrapRange, MeanDifference};
-use crate::compare::{compare, trend};
+use crate::compare::{TrendPoint, compare};
 use crate::error::{Result, StatsError};
+use crate::ks::{KsMethod, holm};
 use crate::plot::{
-    EdfCurve, Figure, ScatterPanel, WidthSeries, edf_svg, report_html, scatter_svg, trend_svg,
-    widths_svg,
+    CurveSeries, EdfCurve, Figure, MAX_SCATTER_POINTS, ScatterPanel, WidthSeries, curves_svg,
+    edf_svg, report_html, scatter_svg, subsample, trend_svg, widths_svg,
 };
 use crate::population::{Population, Record, read_jsonl};
 
@@ -28,8 +29,13 @@ pub struct AnalyzeOptions {
     pub bootstrap: BootstrapOptions,
     /// Fail on the first skipped line instead of reporting it.
     pub strict: bool,
-    /// How many best and worst models the per-block width plots show.
+    /// How many best and worst models per space the report lists and the width and training-curve plots
+    /// show.
     pub width_models: usize,
+    /// The data set the models were trained on, for the report's header (results files do not record it).
+    pub dataset: Option<String>,
+    /// The input resolution in pixels, for the report's header.
+    pub resolution: Option<u32>,
 }
 
 impl AnalyzeOptions {
@@ -43,6 +49,8 @@ impl AnalyzeOptions {
             bootstrap: BootstrapOptions::default(),
             strict: false,
             width_models: 2,
+            dataset: None,
+            resolution: None,
         }
     }
 }
@@ -97,6 +105,44 @@ pub struct SpaceSummary {
     pub non_finite_lines: Vec<usize>,
     /// Lines left out as malformed (bad JSON, missing metric, wrong type), with the reason.
     pub malformed_lines: Vec<SkippedLine>,
+    /// The best and worst models (as many of each as [`AnalyzeOptions::width_models`]), best first.
+    #[serde(default)]
+    pub extremes: Vec<ModelSummary>,
+}
+
+/// One of the best or worst models of a space, as the report's table lists it (pycls's sweep analysis
+/// shows the same).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ModelSummary {
+    /// `best 1`, `best 2`, …, `worst 1`, … (the labels of the width plots).
+    pub label: String,
+    /// One-based line in the results file.
+    pub line: Option<usize>,
+    /// The model's error.
+    pub error: f64,
+    /// Per-stage values by symbol: `d` → [d1, d2, …], likewise `w`, `g`, `b` (those the record has).
+    pub stages: BTreeMap<String, Vec<f64>>,
+    /// Multiply-adds, if recorded.
+    pub flops: Option<f64>,
+    /// Parameter count, if recorded.
+    pub params: Option<f64>,
+    /// Test error after each epoch (`test_top1_errs`), if recorded.
+    pub epoch_errors: Vec<f64>,
+}
+
+/// What the report's header says about the run, from the options and the results files.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RunInfo {
+    /// Date of the analysis (UTC, `YYYY-MM-DD`).
+    pub date: String,
+    /// The data set, when given in the options or recorded as `dataset` in the results.
+    pub dataset: Option<String>,
+    /// The input resolution in pixels, when given.
+    pub resolution: Option<u32>,
+    /// The training backends recorded in the results (`backend` field), in order of appearance.
+    pub backends: Vec<String>,
+    /// The largest number of epochs recorded per model (length of `test_top1_errs`).
+    pub epochs: Option<usize>,
 }
 
 /// One pairwise comparison in `summary.json`.
@@ -108,11 +154,26 @@ pub struct KsSummary {
     pub b: String,
     /// KS statistic D = sup |F_a − F_b|.
     pub statistic: f64,
-    /// Asymptotic p-value as scipy's `ks_2samp(method="asymp")`; `null` where undefined (1 vs 1 model).
+    /// Two-sided p-value as SciPy's default `ks_2samp` (exact up to [`crate::MAX_EXACT_N`] models per
+    /// space, asymptotic above); `null` where undefined.
     pub p_value: Option<f64>,
+    /// How `p_value` was computed.
+    pub method: KsMethod,
+    /// Holm-adjusted p-value over all the comparisons of this analysis (`null` where `p_value` is).
+    pub p_holm: Option<f64>,
+    /// Whether `p_holm` ≤ [`HOLM_ALPHA`]: the error distributions differ at family-wise level 5 %.
+    pub significant: bool,
     /// mean error of `a` − mean error of `b` with its bootstrap range.
     pub mean_difference: MeanDifference,
 }
+
+/// Family-wise significance level of the KS comparisons (Holm correction).
+pub const HOLM_ALPHA: f64 = 0.05;
+
+/// Populations smaller than this (the paper's smallest samples are 100 models) get a warning in the
+/// report: their EDFs step by ≥ 1 %, their bootstrap ranges approach the min–max range and KS tests only
+/// detect large differences.
+pub const SMALL_POPULATION: usize = 100;
 
 /// What [`analyze()`] computed; written as `summary.json`.
 ///
@@ -132,15 +193,60 @@ pub struct AnalyzeSummary {
     pub ks: Vec<KsSummary>,
     /// Files written to the output folder.
     pub files: Vec<String>,
+    /// Header information: date, data set, resolution, backends, epochs.
+    #[serde(default)]
+    pub run: RunInfo,
 }
 
-/// Reads every input, computes EDFs, bootstrap ranges, trends and pairwise KS comparisons, and writes
-/// `edf.svg`, `scatter_<param>.svg`, `trend_<param>.svg`, `widths_<space>.svg` (for records with `ws` and
-/// `ds` arrays), `report.html` and `summary.json` into `options.out_dir`.
+/// Reads every input, computes EDFs, bootstrap ranges, trends and pairwise KS comparisons (Holm-corrected),
+/// and writes `edf.svg`, `scatter_<param>.svg`, `trend_<param>.svg`, `widths_<space>.svg` (for records
+/// with `ws` and `ds` arrays), `curves_<space>.svg` (for records with `test_top1_errs`), `report.html` and
+/// `summary.json` into `options.out_dir`. One step per function: read, describe, compare, draw, report.
 ///
 /// Width plots: the per-block widths of a record expand `ws[i]` over `ds[i]` blocks; when the record has
 /// `w0` and `wa` the continuous widths u_j = w0 + wa·j (RegNet paper Eq. 2) are drawn as its fitted line.
 pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
+    validate(options)?;
+    let (populations, mut spaces, mut run) = read_inputs(options)?;
+    let params = match &options.params {
+        Some(p) => p.clone(),
+        None => default_params(&populations),
+    };
+    describe_spaces(&populations, &mut spaces, &params, options, &mut run)?;
+    let ks = compare_pairs(&populations, &options.bootstrap)?;
+
+    let mut out = OutputDir::create(&options.out_dir)?;
+    edf_figure(&populations, &options.metric, &mut out)?;
+    parameter_figures(&populations, &spaces, &params, options, &mut out)?;
+    model_figures(&populations, &spaces, options, &mut out)?;
+
+    let OutputDir {
+        dir,
+        mut files,
+        figures,
+    } = out;
+    files.push("report.html".into());
+    files.push("summary.json".into());
+    let summary = AnalyzeSummary {
+        metric: options.metric.clone(),
+        params,
+        bootstrap_options: options.bootstrap.clone(),
+        spaces,
+        ks,
+        files,
+        run,
+    };
+    let html = report_html(&summary, &figures);
+    let html_path = dir.join("report.html");
+    std::fs::write(&html_path, html).map_err(|e| StatsError::io(&html_path, e))?;
+    let json_path = dir.join("summary.json");
+    let json = serde_json::to_string_pretty(&summary)?;
+    std::fs::write(&json_path, json + "\n").map_err(|e| StatsError::io(&json_path, e))?;
+    Ok(summary)
+}
+
+/// Rejects options that cannot give an analysis.
+fn validate(options: &AnalyzeOptions) -> Result<()> {
     if options.inputs.is_empty() {
         return Err(StatsError::InvalidOption {
             option: "inputs",
@@ -155,12 +261,24 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             reason: "the metric name is empty".into(),
         });
     }
+    Ok(())
+}
 
+/// Reads every results file into a population (names made unique) with its skipped lines, and gathers
+/// what the files record about the run.
+fn read_inputs(options: &AnalyzeOptions) -> Result<(Vec<Population>, Vec<SpaceSummary>, RunInfo)> {
     let mut populations = Vec::with_capacity(options.inputs.len());
     let mut spaces = Vec::with_capacity(options.inputs.len());
     let mut used_names = HashSet::new();
+    let mut run = RunInfo {
+        date: today_utc(),
+        dataset: options.dataset.clone(),
+        resolution: options.resolution,
+        ..RunInfo::default()
+    };
     for path in &options.inputs {
         let outcome = read_jsonl(path, &options.metric)?;
+        recorded_strings(path, &mut run);
         let non_finite_lines = outcome.non_finite_lines();
         let malformed_lines: Vec<SkippedLine> = outcome
             .malformed()
@@ -185,151 +303,229 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             bootstrap: BTreeMap::new(),
             non_finite_lines,
             malformed_lines,
+            extremes: Vec::new(),
         });
         populations.push(population);
     }
+    Ok((populations, spaces, run))
+}
 
-    let params = match &options.params {
-        Some(p) => p.clone(),
-        None => default_params(&populations),
-    };
-
-    for (space, population) in spaces.iter_mut().zip(&populations) {
+/// Fills in each space's n, min and mean error, the bootstrap ranges of `params` and the best and worst
+/// models; records the number of epochs in `run`.
+fn describe_spaces(
+    populations: &[Population],
+    spaces: &mut [SpaceSummary],
+    params: &[String],
+    options: &AnalyzeOptions,
+    run: &mut RunInfo,
+) -> Result<()> {
+    for (space, population) in spaces.iter_mut().zip(populations) {
         let edf = population.edf()?;
         space.n = edf.n();
         space.min_error = edf.min();
         space.mean_error = edf.mean();
-        for param in &params {
-            space.bootstrap.insert(
-                param.clone(),
-                population.bootstrap(param, &options.bootstrap)?,
-            );
-        }
+        let ranges = population.bootstrap_params(params, &options.bootstrap)?;
+        space.bootstrap = params.iter().cloned().zip(ranges).collect();
+        space.extremes = extremes(population, options.width_models);
+        let epochs = space.extremes.iter().map(|m| m.epoch_errors.len()).max();
+        run.epochs = run.epochs.max(epochs.filter(|&e| e > 0));
     }
+    Ok(())
+}
 
+/// Every pair (i < j) compared: KS test and mean difference, then the Holm correction over all pairs.
+fn compare_pairs(populations: &[Population], options: &BootstrapOptions) -> Result<Vec<KsSummary>> {
     let mut ks = Vec::new();
     for i in 0..populations.len() {
         for j in i + 1..populations.len() {
-            let c = compare(&populations[i], &populations[j], &options.bootstrap)?;
+            let c = compare(&populations[i], &populations[j], options)?;
             ks.push(KsSummary {
                 a: c.a,
                 b: c.b,
                 statistic: c.ks.statistic,
                 p_value: Some(c.ks.p_value).filter(|p| p.is_finite()),
+                method: c.ks.method,
+                p_holm: None,
+                significant: false,
                 mean_difference: c.mean_difference,
             });
         }
     }
+    let raw: Vec<f64> = ks.iter().map(|k| k.p_value.unwrap_or(f64::NAN)).collect();
+    for (k, adjusted) in ks.iter_mut().zip(holm(&raw)) {
+        k.p_holm = Some(adjusted).filter(|p| p.is_finite());
+        k.significant = k.p_holm.is_some_and(|p| p <= HOLM_ALPHA);
+    }
+    Ok(ks)
+}
 
-    std::fs::create_dir_all(&options.out_dir).map_err(|e| StatsError::io(&options.out_dir, e))?;
-    let mut files = Vec::new();
-    let mut figures = Vec::new();
-    let write = |name: String, contents: &str, files: &mut Vec<String>| -> Result<()> {
-        let path = options.out_dir.join(&name);
-        std::fs::write(&path, contents).map_err(|e| StatsError::io(&path, e))?;
-        files.push(name);
+/// The output folder: each figure is written as its own SVG file and kept for the report.
+struct OutputDir {
+    dir: PathBuf,
+    files: Vec<String>,
+    figures: Vec<Figure>,
+}
+
+impl OutputDir {
+    fn create(dir: &std::path::Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| StatsError::io(dir, e))?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+            figures: Vec::new(),
+        })
+    }
+
+    /// Writes `svg` as `file` and adds it to the report under `title` with `caption`.
+    fn figure(&mut self, file: String, svg: String, title: String, caption: String) -> Result<()> {
+        let path = self.dir.join(&file);
+        std::fs::write(&path, &svg).map_err(|e| StatsError::io(&path, e))?;
+        self.files.push(file);
+        self.figures.push(Figure {
+            title,
+            svg,
+            caption,
+        });
         Ok(())
-    };
+    }
+}
 
+/// `edf.svg`: the error EDFs of all spaces.
+fn edf_figure(populations: &[Population], metric: &str, out: &mut OutputDir) -> Result<()> {
     let curves: Vec<EdfCurve> = populations
         .iter()
         .map(|p| p.edf().map(|e| EdfCurve::from_edf(&p.name, &e)))
         .collect::<Result<_>>()?;
-    let svg = edf_svg(&curves, &options.metric);
-    write("edf.svg".into(), &svg, &mut files)?;
-    figures.push(Figure {
-        title: "Error EDF".into(),
-        svg,
-        caption: format!(
-            "Empirical distribution of {} per space, F(e) = fraction of models with error below e \
-             (RegNet paper §3.1); legend: name [n|min|mean].",
-            options.metric
+    out.figure(
+        "edf.svg".into(),
+        edf_svg(&curves, metric),
+        "Error EDF".into(),
+        format!(
+            "Empirical distribution of {metric} per space, F(e) = fraction of models with error below e \
+             (RegNet paper §3.1); legend: name [n|min|mean]."
         ),
-    });
+    )
+}
 
-    for param in &params {
-        let panels: Vec<ScatterPanel> = populations
-            .iter()
-            .zip(&spaces)
-            .enumerate()
-            .map(|(i, (p, s))| {
-                Ok(ScatterPanel {
-                    title: p.name.clone(),
-                    x_label: param.clone(),
-                    y_label: options.metric.clone(),
-                    x: p.values(param)?,
-                    y: p.errors(),
-                    good: s.bootstrap.get(param).copied(),
-                    color: i,
-                })
-            })
-            .collect::<Result<_>>()?;
-        let svg = scatter_svg(&panels, 4);
-        write(
+/// `scatter_<param>.svg` and `trend_<param>.svg` for every parameter. Scatter plots draw at most
+/// [`MAX_SCATTER_POINTS`] models per space (seeded, the best always kept); the bands, lines and trends use
+/// every model.
+fn parameter_figures(
+    populations: &[Population],
+    spaces: &[SpaceSummary],
+    params: &[String],
+    options: &AnalyzeOptions,
+    out: &mut OutputDir,
+) -> Result<()> {
+    let metric = &options.metric;
+    let shown: Vec<Vec<usize>> = populations
+        .iter()
+        .map(|p| subsample(&p.errors(), MAX_SCATTER_POINTS, options.bootstrap.seed))
+        .collect();
+    let subsampled = populations.iter().any(|p| p.len() > MAX_SCATTER_POINTS);
+    let subsample_note = if subsampled {
+        format!(
+            " Spaces with more than {n} models show a seeded random subsample of {n} (the best {} \
+             always included); the band and line use every model.",
+            MAX_SCATTER_POINTS / 20,
+            n = crate::plot::svg::group_digits(MAX_SCATTER_POINTS)
+        )
+    } else {
+        String::new()
+    };
+    for param in params {
+        let mut points = Vec::with_capacity(populations.len());
+        let mut panels = Vec::with_capacity(populations.len());
+        for (i, ((p, s), keep)) in populations.iter().zip(spaces).zip(&shown).enumerate() {
+            let x = p.values(param)?;
+            let errors = p.errors();
+            let good = s.bootstrap.get(param).copied();
+            // The trend of `param` (as `compare::trend`) from the ranges computed already.
+            if let (Some((min, max)), Some(good)) = (finite_min_max(&x), good) {
+                points.push(TrendPoint {
+                    space: s.name.clone(),
+                    min,
+                    max,
+                    good,
+                });
+            }
+            panels.push(ScatterPanel {
+                title: p.name.clone(),
+                x_label: param.clone(),
+                y_label: metric.clone(),
+                x: keep.iter().map(|&k| x[k]).collect(),
+                y: keep.iter().map(|&k| errors[k]).collect(),
+                total: p.len(),
+                good,
+                color: i,
+            });
+        }
+        out.figure(
             format!("scatter_{}.svg", file_stem(param)),
-            &svg,
-            &mut files,
+            scatter_svg(&panels, 4),
+            format!("{metric} vs {param}"),
+            format!(
+                "Each dot is a model; the grey band is the 95 % bootstrap range of the best models' {param} \
+                 and the black line the most likely best value (RegNet paper Fig. 2, footnote 4). All panels \
+                 share both axes.{subsample_note}"
+            ),
         )?;
-        figures.push(Figure {
-            title: format!("{} vs {param}", options.metric),
-            svg,
-            caption: format!(
-                "Each dot is a model; the shaded band is the 95 % bootstrap range of the best models' {param} \
-                 and the black line the most likely best value (RegNet paper Fig. 2, footnote 4)."
-            ),
-        });
-        let points = trend(&populations, param, &options.bootstrap)?;
-        let svg = trend_svg(param, &points);
-        write(format!("trend_{}.svg", file_stem(param)), &svg, &mut files)?;
-        figures.push(Figure {
-            title: format!("Trend of {param} across spaces"),
-            svg,
-            caption: format!(
-                "Light: min–max of {param}; dark: bootstrap good range; black: best value."
-            ),
-        });
+        out.figure(
+            format!("trend_{}.svg", file_stem(param)),
+            trend_svg(param, &points),
+            format!("Trend of {param} across spaces"),
+            format!("Light: min–max of {param}; dark: bootstrap good range; black: best value."),
+        )?;
     }
+    Ok(())
+}
 
-    for p in &populations {
-        if let Some(series) = width_series(p, options.width_models)? {
-            let svg = widths_svg(&series, &p.name);
-            write(
+/// Per space, `widths_<space>.svg` (records with `ws` and `ds`) and `curves_<space>.svg` (records with
+/// `test_top1_errs`) of the best and worst models.
+fn model_figures(
+    populations: &[Population],
+    spaces: &[SpaceSummary],
+    options: &AnalyzeOptions,
+    out: &mut OutputDir,
+) -> Result<()> {
+    let metric = &options.metric;
+    for p in populations {
+        if let Some(series) = width_series(p, options.width_models, metric)? {
+            out.figure(
                 format!("widths_{}.svg", file_stem(&p.name)),
-                &svg,
-                &mut files,
-            )?;
-            figures.push(Figure {
-                title: format!(
+                widths_svg(&series, &p.name),
+                format!(
                     "Per-block widths of the best and worst models of {}",
                     p.name
                 ),
-                svg,
-                caption:
-                    "Widths on a log2 axis, stage starts dotted, continuous widths u_j = w0 + wa·j \
-                          (RegNet paper Eq. 2) dashed where the records have w0 and wa."
-                        .into(),
-            });
+                "Widths on a log2 axis, stage starts dotted, continuous widths u_j = w0 + wa·j \
+                 (RegNet paper Eq. 2) dashed where the records have w0 and wa."
+                    .into(),
+            )?;
         }
     }
-
-    let mut summary = AnalyzeSummary {
-        metric: options.metric.clone(),
-        params,
-        bootstrap_options: options.bootstrap.clone(),
-        spaces,
-        ks,
-        files: Vec::new(),
-    };
-    files.push("report.html".into());
-    files.push("summary.json".into());
-    summary.files = files;
-    let html = report_html(&summary, &figures);
-    let html_path = options.out_dir.join("report.html");
-    std::fs::write(&html_path, html).map_err(|e| StatsError::io(&html_path, e))?;
-    let json_path = options.out_dir.join("summary.json");
-    let json = serde_json::to_string_pretty(&summary)?;
-    std::fs::write(&json_path, json + "\n").map_err(|e| StatsError::io(&json_path, e))?;
-    Ok(summary)
+    for (p, s) in populations.iter().zip(spaces) {
+        let series: Vec<CurveSeries> = s
+            .extremes
+            .iter()
+            .filter(|m| !m.epoch_errors.is_empty())
+            .map(|m| CurveSeries {
+                label: format!("{}: {metric} {}", m.label, fmt_value(m.error, metric)),
+                values: m.epoch_errors.clone(),
+            })
+            .collect();
+        if series.len() == s.extremes.len() && !series.is_empty() {
+            out.figure(
+                format!("curves_{}.svg", file_stem(&p.name)),
+                curves_svg(&series, &p.name, "test error"),
+                format!("Training curves of the best and worst models of {}", p.name),
+                "Test error after each epoch (test_top1_errs of the results); the labels match the \
+                 table of best and worst models."
+                    .into(),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The paper's parameters, analyzed by default (in this order) when every record of every input has them:
@@ -369,6 +565,26 @@ fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
         k += 1;
     }
     candidate
+}
+
+/// A value of a named quantity for text: `36.20 %` for errors, `400MF` for flops, `2.7M` params.
+pub(crate) fn fmt_value(v: f64, name: &str) -> String {
+    match crate::plot::Unit::for_name(name) {
+        crate::plot::Unit::Percent => format!("{v:.2} %"),
+        crate::plot::Unit::Plain => crate::plot::svg::fmt_num(v),
+        unit => unit.format(v, 1),
+    }
+}
+
+/// The smallest and largest finite value, if any.
+fn finite_min_max(v: &[f64]) -> Option<(f64, f64)> {
+    v.iter()
+        .copied()
+        .filter(|x| x.is_finite())
+        .fold(None, |acc, x| match acc {
+            None => Some((x, x)),
+            Some((lo, hi)) => Some((lo.min(x), hi.max(x))),
+        })
 }
 
 /// A file-name-safe version of a space or parameter name.
@@ -425,17 +641,9 @@ pub fn expand_block_widths(record: &Record) -> Result<Option<(Vec<f64>, Vec<usiz
     Ok((!widths.is_empty()).then_some((widths, starts)))
 }
 
-/// The best and worst `k` models of a population as width series, if every record has `ws` and `ds`;
-/// [`StatsError::TooManyBlocks`] if one of them describes too many blocks.
-fn width_series(p: &Population, k: usize) -> Result<Option<Vec<WidthSeries>>> {
-    if k == 0 {
-        return Ok(None);
-    }
-    for r in &p.records {
-        if expand_block_widths(r)?.is_none() {
-            return Ok(None);
-        }
-    }
+/// The best and worst `k` models of a population (best first, each model once), labelled `best i` /
+/// `worst i`, as record indices.
+fn best_and_worst(p: &Population, k: usize) -> Vec<(String, usize)> {
     let mut order: Vec<usize> = (0..p.len()).collect();
     order.sort_by(|&a, &b| p.records[a].error.total_cmp(&p.records[b].error));
     let k = k.min(p.len().div_ceil(2));
@@ -451,9 +659,61 @@ fn width_series(p: &Population, k: usize) -> Result<Option<Vec<WidthSeries>>> {
         .enumerate()
         .map(|(i, &r)| (format!("worst {}", i + 1), r));
     let mut seen = HashSet::new();
-    let series = best
-        .chain(worst)
-        .filter(|(_, r)| seen.insert(*r))
+    best.chain(worst).filter(|(_, r)| seen.insert(*r)).collect()
+}
+
+/// The per-stage values of a record for one symbol (`d` → d1, d2, … or the array `ds`), empty if none.
+fn stage_values(record: &Record, symbol: &str) -> Vec<f64> {
+    let per_stage: Vec<f64> = (1..=16)
+        .map_while(|i| record.param(&format!("{symbol}{i}")))
+        .collect();
+    if !per_stage.is_empty() {
+        return per_stage;
+    }
+    record.param(symbol).into_iter().collect()
+}
+
+/// The table rows of the best and worst `k` models of a population.
+fn extremes(p: &Population, k: usize) -> Vec<ModelSummary> {
+    best_and_worst(p, k)
+        .into_iter()
+        .map(|(label, r)| {
+            let record = &p.records[r];
+            let stages = ["d", "w", "g", "b"]
+                .iter()
+                .map(|s| (s.to_string(), stage_values(record, s)))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            ModelSummary {
+                label,
+                line: record.line,
+                error: record.error,
+                stages,
+                flops: record.param("flops"),
+                params: record.param("params"),
+                epoch_errors: record
+                    .arrays
+                    .get("test_top1_errs")
+                    .cloned()
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The best and worst `k` models of a population as width series, if every record has `ws` and `ds`;
+/// [`StatsError::TooManyBlocks`] if one of them describes too many blocks.
+fn width_series(p: &Population, k: usize, metric: &str) -> Result<Option<Vec<WidthSeries>>> {
+    if k == 0 {
+        return Ok(None);
+    }
+    for r in &p.records {
+        if expand_block_widths(r)?.is_none() {
+            return Ok(None);
+        }
+    }
+    let series = best_and_worst(p, k)
+        .into_iter()
         .filter_map(|(label, r)| {
             let record = &p.records[r];
             let (widths, stage_starts) = block_widths(record)?;
@@ -464,7 +724,7 @@ fn width_series(p: &Population, k: usize) -> Result<Option<Vec<WidthSeries>>> {
                 _ => None,
             };
             Some(WidthSeries {
-                label: format!("{label}: {:.2}", record.error),
+                label: format!("{label}: {metric} {}", fmt_value(record.error, metric)),
                 widths,
                 stage_starts,
                 fit,
@@ -472,6 +732,49 @@ fn width_series(p: &Population, k: usize) -> Result<Option<Vec<WidthSeries>>> {
         })
         .collect();
     Ok(Some(series))
+}
+
+/// Adds the `backend` and `dataset` strings of a results file's first parsable line to `run`.
+fn recorded_strings(path: &std::path::Path, run: &mut RunInfo) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let first = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .next();
+    let Some(first) = first else {
+        return;
+    };
+    if let Some(b) = first.get("backend").and_then(|v| v.as_str())
+        && !b.is_empty()
+        && !run.backends.iter().any(|x| x == b)
+    {
+        run.backends.push(b.to_string());
+    }
+    if run.dataset.is_none() {
+        run.dataset = first
+            .get("dataset")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+    }
+}
+
+/// Today's date in UTC as `YYYY-MM-DD` (civil-from-days, H. Hinnant's algorithm).
+fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 #[cfg(test)]
@@ -487,6 +790,14 @@ mod tests {
         assert_eq!(w, vec![24.0, 56.0, 56.0, 152.0, 152.0, 152.0]);
         assert_eq!(s, vec![1, 3]);
         assert!(block_widths(&Record::new(1.0).with_array("ws", vec![1.0])).is_none());
+    }
+
+    #[test]
+    fn names_are_made_unique_and_safe() {
+        let mut used = HashSet::new();
+        assert_eq!(unique_name("A", &mut used), "A");
+        assert_eq!(unique_name("A", &mut used), "A (2)");
+        assert_eq!(file_stem("Any Net/X"), "Any_Net_X");
     }
 
     #[test]
@@ -520,13 +831,5 @@ mod tests {
             s.to_string(),
             "skipped line 2: expected value\\nat column 3"
         );
-    }
-
-    #[test]
-    fn names_are_made_unique_and_safe() {
-        let mut used = HashSet::new();
-        assert_eq!(unique_name("A", &mut used), "A");
-        assert_eq!(unique_name("A", &mut used), "A (2)");
-        assert_eq!(file_stem("Any Net/X"), "Any_Net_X");
     }
 }

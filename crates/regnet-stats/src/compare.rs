@@ -12,7 +12,7 @@ pub struct Comparison {
     pub a: String,
     /// Name of the second population.
     pub b: String,
-    /// KS statistic sup |F_a − F_b| and its p-value (as scipy's `ks_2samp(method="asymp")`).
+    /// KS statistic sup |F_a − F_b| and its p-value (as SciPy's default `ks_2samp`).
     pub ks: KsResult,
     /// mean error of `a` − mean error of `b`, with a bootstrap range.
     pub mean_difference: MeanDifference,

@@ -8,9 +8,10 @@
 //!   [`normalized_edf`]: the complexity-normalized EDF of the NDS paper (§3.2).
 //! * [`bootstrap_best`]: the empirical bootstrap of the best models (RegNet paper footnote 4; pycls
 //!   `get_filters`), seeded and portable; [`bootstrap_best_with_indices`] on explicit draws.
-//! * [`ks_2samp`]: the two-sample Kolmogorov–Smirnov statistic and p-value as
-//!   `scipy.stats.ks_2samp(method="asymp")`; [`mean_difference`] with a bootstrap range; [`trend`] of a
-//!   parameter across spaces.
+//! * [`ks_2samp`]: the two-sample Kolmogorov–Smirnov statistic and p-value as SciPy's default
+//!   `scipy.stats.ks_2samp` (exact up to 10,000 models, asymptotic above); [`holm`] adjusts the p-values of
+//!   several comparisons; [`format_p_value`] prints them for people; [`mean_difference`] with a bootstrap
+//!   range; [`trend`] of a parameter across spaces.
 //! * [`plot`]: SVG figures (EDFs, error-vs-parameter scatter with bootstrap band, per-block widths, trends)
 //!   and a self-contained HTML report.
 //! * [`analyze()`]: the whole analysis of JSONL result files, behind `regnet analyze`.
@@ -48,12 +49,12 @@ pub mod plot;
 pub mod population;
 
 pub use analyze::{
-    AnalyzeOptions, AnalyzeSummary, KsSummary, MAX_PLOT_BLOCKS, SkippedLine, SpaceSummary, analyze,
-    block_widths, expand_block_widths,
+    AnalyzeOptions, AnalyzeSummary, HOLM_ALPHA, KsSummary, MAX_PLOT_BLOCKS, SMALL_POPULATION,
+    SkippedLine, SpaceSummary, analyze, block_widths, expand_block_widths,
 };
 pub use bootstrap::{
-    BootstrapOptions, BootstrapRange, MAX_RESAMPLES, MeanDifference, bootstrap_best,
-    bootstrap_best_with_indices, mean_difference, percentile, percentiles,
+    BootstrapOptions, BootstrapRange, MAX_RESAMPLES, MeanDifference, best_indices, bootstrap_best,
+    bootstrap_best_from, bootstrap_best_with_indices, mean_difference, percentile, percentiles,
 };
 pub use compare::{Comparison, TrendPoint, compare, trend};
 pub use edf::{
@@ -62,7 +63,10 @@ pub use edf::{
 };
 pub use error::{Result, StatsError};
 pub use kolmogorov::{kolmogorov_cdf, kolmogorov_sf, smirnov_sf};
-pub use ks::{KsResult, ks_2samp, ks_statistic};
+pub use ks::{
+    KsMethod, KsResult, MAX_EXACT_N, format_p_value, holm, ks_2samp, ks_2samp_with, ks_p_value,
+    ks_statistic,
+};
 pub use population::{
     Complexity, Population, ReadOutcome, Record, parse_jsonl, parse_record, read_jsonl,
 };

@@ -31,7 +31,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::bootstrap::{BootstrapOptions, BootstrapRange, bootstrap_best};
+use crate::bootstrap::{
+    BootstrapOptions, BootstrapRange, best_indices, bootstrap_best, bootstrap_best_from,
+};
 use crate::edf::{Edf, NormalizedEdfOptions, NormalizedWeights, WeightedEdf, normalized_edf};
 use crate::error::{Result, StatsError};
 
@@ -236,6 +238,51 @@ impl Population {
             },
             other => self.rename_empty(other),
         })
+    }
+
+    /// The bootstrap ranges of several parameters from one set of resamples (the draws of
+    /// [`best_indices`] do not depend on the parameter), each equal to [`Population::bootstrap`].
+    ///
+    /// ```
+    /// use regnet_stats::{BootstrapOptions, Population, Record};
+    /// let pop = Population::new(
+    ///     "A",
+    ///     (0..40)
+    ///         .map(|i| {
+    ///             let d = (i % 10 + 1) as f64;
+    ///             Record::new(30.0 + (d - 4.0).abs()).with_param("d", d).with_param("w", 8.0 * d)
+    ///         })
+    ///         .collect(),
+    /// );
+    /// let o = BootstrapOptions::default();
+    /// let both = pop.bootstrap_params(&["d".into(), "w".into()], &o)?;
+    /// assert_eq!(both[0], pop.bootstrap("d", &o)?);
+    /// assert_eq!(both[1], pop.bootstrap("w", &o)?);
+    /// # Ok::<(), regnet_stats::StatsError>(())
+    /// ```
+    pub fn bootstrap_params(
+        &self,
+        params: &[String],
+        options: &BootstrapOptions,
+    ) -> Result<Vec<BootstrapRange>> {
+        if params.is_empty() {
+            return Ok(Vec::new());
+        }
+        let best = best_indices(&self.errors(), options).map_err(|e| self.rename_empty(e))?;
+        params
+            .iter()
+            .map(|param| {
+                let x = self.values(param)?;
+                if let Some(index) = x.iter().position(|v| !v.is_finite()) {
+                    return Err(StatsError::NonFinite {
+                        what: format!("parameter {param} of space {}, record", self.name),
+                        index,
+                        value: x[index],
+                    });
+                }
+                bootstrap_best_from(&x, &best, options.alpha)
+            })
+            .collect()
     }
 
     /// The parameter names that every record resolves, sorted.

@@ -161,6 +161,10 @@ fn analyze_writes_summary_plots_and_report() {
     assert_eq!(ks[0]["statistic"].as_f64().unwrap(), want.statistic);
     assert_eq!(ks[0]["p_value"].as_f64().unwrap(), want.p_value);
     assert!(want.statistic > 0.0 && want.p_value > 0.0 && want.p_value < 1.0);
+    // Fewer than 10,000 models: scipy's default computes the exact p-value; one comparison, so Holm is p.
+    assert_eq!(ks[0]["method"], "exact");
+    assert_eq!(ks[0]["p_holm"].as_f64().unwrap(), want.p_value);
+    assert_eq!(ks[0]["significant"], want.p_value <= 0.05);
     assert!(ks[0]["mean_difference"]["difference"].as_f64().is_some());
 
     // The returned summary is what was written.
@@ -188,14 +192,47 @@ fn analyze_writes_summary_plots_and_report() {
     assert!(html.contains("<svg xmlns="));
     // 1 EDF + 2 params × (scatter + trend) + 2 width plots, all inline.
     assert_eq!(html.matches("<svg xmlns=").count(), 7);
-    for external in ["<script", "<link", " src=", "href="] {
+    for external in ["<script", "<link", " src=", "href=\"http", "url("] {
         assert!(
             !html.contains(external),
             "report.html must be self-contained: found {external}"
         );
     }
-    assert!(html.contains("<td>RegNetX</td><td>40</td><td>30.00</td>"));
+    // Every link is internal and its target exists (table of contents, back links).
+    for target in html.split("href=\"").skip(1) {
+        let target = &target[..target.find('"').unwrap()];
+        assert!(target.starts_with('#'), "external link {target}");
+        assert!(
+            html.contains(&format!("id=\"{}\"", &target[1..])),
+            "dangling link {target}"
+        );
+    }
+    assert!(html.contains("RegNetX</td><td>40</td><td>30.00</td>"));
+    // Header, glossary, the good ranges transposed (one row per parameter), best and worst models.
+    assert!(html.contains("<dt>data set</dt><dd><em>not recorded</em></dd>"));
+    assert!(html.contains("<dt>seed</dt><dd>11 (bootstrap and plot subsampling)</dd>"));
+    assert!(html.contains("<dt>d1…d4 (d_i)</dt>"));
+    assert!(html.contains("<tr><td>d</td><td>"));
+    assert!(html.contains("best 1</td>"));
+    // Results first: summary, ranges, comparison and models come before the figures; the glossary last.
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing"))
+    };
+    assert!(at("id=\"summary\"") < at("id=\"ranges\""));
+    assert!(at("id=\"ranges\"") < at("id=\"ks\""));
+    assert!(at("id=\"ks\"") < at("id=\"models\""));
+    assert!(at("id=\"models\"") < at("id=\"fig1\""));
+    assert!(at("id=\"fig1\"") < at("id=\"glossary\""));
+    assert_eq!(html.matches("href=\"#glossary\"").count(), 1);
     assert!(html.contains("non-finite error on line(s) 22"));
+    // 40 and 25 models: below the paper's 100, the report says so; one comparison is stated as such.
+    assert!(html.contains("Small populations:</strong> RegNetX (n = 40), anynet_e (n = 25)."));
+    assert!(html.contains("1 comparison is made at once"));
+    assert!(
+        !html.contains("e-1<"),
+        "p-values are written for people, not in e-notation"
+    );
 }
 
 #[test]
@@ -224,6 +261,19 @@ fn analyze_defaults_to_common_params_and_compares_every_pair() {
     // Same shapes shifted by a constant: means differ by exactly the shift.
     assert!((summary.ks[0].mean_difference.difference + 0.5).abs() < 1e-12);
     assert!((summary.ks[1].mean_difference.difference + 1.0).abs() < 1e-12);
+    // Holm over the three comparisons: the smallest p is multiplied by 3, and adjusted p ≥ raw p.
+    let raw: Vec<f64> = summary.ks.iter().map(|k| k.p_value.unwrap()).collect();
+    let smallest = (0..3).min_by(|&i, &j| raw[i].total_cmp(&raw[j])).unwrap();
+    assert_eq!(
+        summary.ks[smallest].p_holm.unwrap(),
+        (3.0 * raw[smallest]).min(1.0)
+    );
+    for k in &summary.ks {
+        assert!(k.p_holm.unwrap() >= k.p_value.unwrap());
+        assert_eq!(k.significant, k.p_holm.unwrap() <= 0.05);
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("3 comparisons are made at once"));
 }
 
 #[test]

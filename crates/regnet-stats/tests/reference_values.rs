@@ -2,8 +2,9 @@
 //! (written by `fixtures/make_fixtures.py`; no Python is needed to run these tests).
 
 use regnet_stats::{
-    Edf, NormalizedEdfOptions, StatsError, bootstrap_best_with_indices, kolmogorov_cdf,
-    kolmogorov_sf, ks_2samp, normalized_edf, normalized_weights, percentile, smirnov_sf,
+    Edf, KsMethod, NormalizedEdfOptions, StatsError, bootstrap_best_with_indices, holm,
+    kolmogorov_cdf, kolmogorov_sf, ks_2samp, ks_2samp_with, normalized_edf, normalized_weights,
+    percentile, smirnov_sf,
 };
 use serde_json::Value;
 
@@ -115,13 +116,14 @@ fn normalized_edf_matches_numpy() {
 }
 
 #[test]
-fn ks_2samp_matches_scipy_asymp_within_1e_6() {
+fn ks_2samp_asymp_matches_scipy_within_1e_6() {
     let f = fixtures();
     let cases = f["ks"].as_array().unwrap();
     assert!(cases.len() >= 10);
     for case in cases {
         let name = case["name"].as_str().unwrap();
-        let r = ks_2samp(&f64s(&case["a"]), &f64s(&case["b"])).unwrap();
+        let r = ks_2samp_with(&f64s(&case["a"]), &f64s(&case["b"]), KsMethod::Asymp).unwrap();
+        assert_eq!(r.method, KsMethod::Asymp);
         let d = case["statistic"].as_f64().unwrap();
         assert!(
             (r.statistic - d).abs() < 1e-12,
@@ -139,6 +141,67 @@ fn ks_2samp_matches_scipy_asymp_within_1e_6() {
                 "{name}: scipy gives NaN, got {}",
                 r.p_value
             ),
+        }
+    }
+}
+
+/// A sample given as a list or as an arithmetic progression `{"start", "step", "n"}` (numpy
+/// `np.arange(n) * step + start`).
+fn sample(v: &Value) -> Vec<f64> {
+    if v.is_array() {
+        return f64s(v);
+    }
+    let (start, step) = (v["start"].as_f64().unwrap(), v["step"].as_f64().unwrap());
+    (0..v["n"].as_u64().unwrap())
+        .map(|i| i as f64 * step + start)
+        .collect()
+}
+
+#[test]
+fn ks_2samp_matches_scipy_default_auto_method() {
+    let f = fixtures();
+    let cases = f["ks_auto"].as_array().unwrap();
+    assert!(cases.len() >= 15);
+    let mut exact = 0;
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let r = ks_2samp(&sample(&case["a"]), &sample(&case["b"])).unwrap();
+        let want_method = match case["method"].as_str().unwrap() {
+            "exact" => KsMethod::Exact,
+            _ => KsMethod::Asymp,
+        };
+        assert_eq!(r.method, want_method, "{name}");
+        exact += usize::from(r.method == KsMethod::Exact);
+        let d = case["statistic"].as_f64().unwrap();
+        assert!(
+            (r.statistic - d).abs() < 1e-14,
+            "{name}: D {} vs {d}",
+            r.statistic
+        );
+        let p = case["p_value"].as_f64().unwrap();
+        // Relative 1e-10 (the exact recursions run the same operations as scipy's) and absolute 1e-12.
+        assert!(
+            (r.p_value - p).abs() <= 1e-12 + 1e-10 * p,
+            "{name}: p {} vs scipy {p}",
+            r.p_value
+        );
+    }
+    assert!(exact >= 13, "most cases exercise the exact path");
+    // The example, spelled out: the exact p-value is 0.052, not the asymptotic 0.030.
+    let ten = &cases[0];
+    assert_eq!(ten["name"], "ten_vs_ten_d_0p6");
+    assert!((ten["p_value"].as_f64().unwrap() - 0.052_447_552_447_552_44).abs() < 1e-15);
+}
+
+#[test]
+fn holm_matches_the_definition() {
+    let f = fixtures();
+    for case in f["holm"].as_array().unwrap() {
+        let got = holm(&f64s(&case["p"]));
+        let want = f64s(&case["adjusted"]);
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g - w).abs() < 1e-15, "{got:?} vs {want:?}");
         }
     }
 }

@@ -230,6 +230,11 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
     let report_dir = a.out.join("report");
     let mut opts = AnalyzeOptions::new(results.clone(), &report_dir);
     opts.params = None;
+    opts.dataset = Some(match &a.data_dir {
+        Some(_) => a.dataset.clone(),
+        None => format!("{} (embedded subset)", a.dataset),
+    });
+    opts.resolution = Some(resolution);
     let summary = analyze(&opts)?;
     println!();
     println!(

@@ -39,6 +39,6 @@ pub use pycls::{
 pub use regnet::RegNetParams;
 pub use space::{Constraints, DesignSpace, SampleError, SampleRecord, Sampler, Window};
 pub use spec::{
-    AnyNetSpec, BlockType, MAX_BLOCKS, MAX_CHANNELS, MAX_CLASSES, MAX_SE_R, MAX_STAGES, MAX_STRIDE,
-    StageSpec, StemType,
+    Activation, AnyNetSpec, BlockType, MAX_BLOCKS, MAX_CHANNELS, MAX_CLASSES, MAX_SE_R, MAX_STAGES,
+    MAX_STRIDE, StageSpec, StemType,
 };

@@ -3,8 +3,9 @@
 //! Keys and defaults are pycls's (`pycls/core/config.py`). Inside `MODEL`, `ANYNET` and `REGNET`, an
 //! unknown key is an error naming it. Sections that do not describe the architecture (`OPTIM`, `TEST`,
 //! `BN`, `DATA_LOADER`, …, and every `TRAIN` key but `IM_SIZE`) are ignored; an unknown top-level
-//! section is an error. `MODEL.ACTIVATION_FUN` other than `relu` and `MODEL.SCALING_TYPE` are rejected
-//! as unsupported rather than silently ignored.
+//! section is an error. `MODEL.ACTIVATION_FUN` (`relu`, `silu`/`swish`, `gelu`) becomes the spec's
+//! [`Activation`](crate::Activation); any other activation and `MODEL.SCALING_TYPE` are rejected as
+//! unsupported rather than silently ignored.
 
 use std::path::Path;
 
@@ -163,6 +164,7 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
     }
     let mut model_type = String::new();
     let mut num_classes = 10; // pycls's default
+    let mut activation = crate::Activation::Relu;
     for (k, v) in model.iter().flatten() {
         let key = key_name(k, "MODEL.")?;
         let full = format!("MODEL.{key}");
@@ -171,9 +173,8 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
             "NUM_CLASSES" => num_classes = get_u32(&full, v)?,
             "ACTIVATION_FUN" => {
                 let a = get_str(&full, v)?;
-                if a != "relu" {
-                    return Err(unsupported(&full, &one_line(&a)));
-                }
+                activation = crate::Activation::from_name(&a)
+                    .ok_or_else(|| unsupported(&full, &one_line(&a)))?;
             }
             "SCALING_TYPE" => {
                 let s = get_str(&full, v)?;
@@ -193,7 +194,8 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
     }
     match model_type.as_str() {
         "anynet" => {
-            let spec = anynet_spec(anynet.unwrap_or_default(), num_classes)?;
+            let mut spec = anynet_spec(anynet.unwrap_or_default(), num_classes)?;
+            spec.activation = activation;
             Ok(PyclsConfig {
                 spec,
                 regnet: None,
@@ -202,8 +204,10 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
         }
         "regnet" => {
             let p = regnet_params(regnet.unwrap_or_default(), num_classes)?;
+            let mut spec = p.to_spec()?;
+            spec.activation = activation;
             Ok(PyclsConfig {
-                spec: p.to_spec()?,
+                spec,
                 regnet: Some(p),
                 im_size,
             })
@@ -317,6 +321,7 @@ fn anynet_spec(m: Mapping, num_classes: u32) -> Result<AnyNetSpec, SpecError> {
         head_w,
         num_classes,
         in_channels: 3,
+        activation: crate::Activation::Relu,
     };
     spec.validate()?;
     Ok(spec)

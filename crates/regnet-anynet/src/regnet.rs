@@ -162,6 +162,7 @@ impl RegNetParams {
             head_w: self.head_w,
             num_classes: self.num_classes,
             in_channels: self.in_channels,
+            activation: crate::Activation::Relu,
         };
         spec.validate()?;
         Ok(spec)

@@ -70,6 +70,53 @@ impl fmt::Display for StemType {
     }
 }
 
+/// The activation function after each BatchNorm (and inside the SE branch), pycls's
+/// `MODEL.ACTIVATION_FUN`. The paper's networks use ReLU; "Fast and Accurate Model Scaling"
+/// (Dollár et al., 2021) and pycls's later configs use SiLU (Swish). The SE gate stays a sigmoid.
+/// The choice adds no parameters and no flops to the counts (pycls counts none for activations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    /// max(x, 0) (the default).
+    #[default]
+    Relu,
+    /// x·σ(x), also called Swish (`swish` is accepted as a name).
+    #[serde(alias = "swish")]
+    Silu,
+    /// x·Φ(x) with the exact normal CDF (PyTorch's default `nn.GELU`).
+    Gelu,
+}
+
+impl Activation {
+    /// Every activation, in declaration order.
+    pub const ALL: [Activation; 3] = [Self::Relu, Self::Silu, Self::Gelu];
+
+    /// The pycls name: `relu`, `silu`, `gelu`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Relu => "relu",
+            Self::Silu => "silu",
+            Self::Gelu => "gelu",
+        }
+    }
+
+    /// Looks an activation up by name (`relu`, `silu`, `swish`, `gelu`; case-insensitive).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "relu" => Some(Self::Relu),
+            "silu" | "swish" => Some(Self::Silu),
+            "gelu" => Some(Self::Gelu),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The block used in every stage (paper §3.1 and Appendix A).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BlockType {
@@ -209,6 +256,14 @@ pub struct AnyNetSpec {
     /// Input channels: 3 for RGB, 1 for grayscale.
     #[serde(default = "three")]
     pub in_channels: u32,
+    /// Activation after each BatchNorm and in the SE branch (pycls `MODEL.ACTIVATION_FUN`);
+    /// `relu` when absent.
+    #[serde(default, skip_serializing_if = "is_relu")]
+    pub activation: Activation,
+}
+
+fn is_relu(a: &Activation) -> bool {
+    *a == Activation::Relu
 }
 
 impl AnyNetSpec {

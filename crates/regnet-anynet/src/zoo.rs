@@ -103,6 +103,7 @@ fn resnet_spec(depths: [u32; 4], bot_mul: f64, gs: [u32; 4]) -> AnyNetSpec {
         head_w: 0,
         num_classes: 1000,
         in_channels: 3,
+        activation: crate::Activation::Relu,
     }
 }
 

@@ -1,7 +1,8 @@
 //! Bad specs and configs give typed errors that name the field and the value.
 
 use regnet_anynet::{
-    AnyNetSpec, BlockType, RegNetParams, SpecError, StageSpec, StemType, parse_pycls_config,
+    Activation, AnyNetSpec, BlockType, RegNetParams, SpecError, StageSpec, StemType,
+    parse_pycls_config,
 };
 
 fn spec(stages: Vec<StageSpec>) -> AnyNetSpec {
@@ -14,6 +15,7 @@ fn spec(stages: Vec<StageSpec>) -> AnyNetSpec {
         head_w: 0,
         num_classes: 10,
         in_channels: 3,
+        activation: Activation::Relu,
     }
 }
 
@@ -160,8 +162,40 @@ fn pycls_config_errors_name_the_key() {
     assert!(e.to_string().contains("MODEL.TYPE"), "{e}");
     let e = parse_pycls_config("MODEL: [").unwrap_err();
     assert!(matches!(e, SpecError::Yaml(_)));
-    let e = parse_pycls_config("MODEL:\n  TYPE: regnet\n  ACTIVATION_FUN: silu\n").unwrap_err();
-    assert!(e.to_string().contains("silu"), "{e}");
+    let e = parse_pycls_config("MODEL:\n  TYPE: regnet\n  ACTIVATION_FUN: mish\n").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "config: MODEL.ACTIVATION_FUN is not supported by regnet-space, got mish"
+    );
+    // pycls's activation functions become the spec's; relu when absent.
+    for (name, want) in [
+        ("relu", Activation::Relu),
+        ("silu", Activation::Silu),
+        ("swish", Activation::Silu),
+        ("gelu", Activation::Gelu),
+    ] {
+        let yaml = format!(
+            "MODEL:\n  TYPE: anynet\n  ACTIVATION_FUN: {name}\nANYNET:\n  DEPTHS: [1]\n  WIDTHS: [8]\n  STRIDES: [2]\n  BOT_MULS: [1.0]\n  GROUP_WS: [8]\n"
+        );
+        assert_eq!(
+            parse_pycls_config(&yaml).unwrap().spec.activation,
+            want,
+            "{name}"
+        );
+        let yaml = format!("MODEL:\n  TYPE: regnet\n  ACTIVATION_FUN: {name}\n");
+        assert_eq!(
+            parse_pycls_config(&yaml).unwrap().spec.activation,
+            want,
+            "{name}"
+        );
+    }
+    assert_eq!(
+        parse_pycls_config("MODEL:\n  TYPE: regnet\n")
+            .unwrap()
+            .spec
+            .activation,
+        Activation::Relu
+    );
 }
 
 #[test]
@@ -193,4 +227,14 @@ fn json_spec_round_trip() {
     assert!(text.contains("\"group_width\"") && text.contains("\"res_bottleneck_block\""));
     assert_eq!(AnyNetSpec::from_json(&text).unwrap(), s);
     assert!(AnyNetSpec::from_json("{\"stem\": 3}").is_err());
+    // ReLU (the default) is not written; another activation is, and reads back.
+    assert!(!text.contains("activation"));
+    let mut silu = s.clone();
+    silu.activation = Activation::Silu;
+    let text = serde_json::to_string(&silu).unwrap();
+    assert!(text.contains("\"activation\":\"silu\""), "{text}");
+    assert_eq!(AnyNetSpec::from_json(&text).unwrap(), silu);
+    let swish = text.replace("\"silu\"", "\"swish\"");
+    assert_eq!(AnyNetSpec::from_json(&swish).unwrap(), silu);
+    assert!(AnyNetSpec::from_json(&text.replace("\"silu\"", "\"tanh\"")).is_err());
 }

@@ -117,6 +117,7 @@ proptest! {
             head_w,
             num_classes,
             in_channels,
+            activation: Default::default(),
         };
         let _ = spec.complexity(r);
         let _ = spec.complexity_breakdown(r);

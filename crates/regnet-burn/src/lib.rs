@@ -38,6 +38,6 @@ pub use config::AnyNetConfig;
 pub use error::{BackendError, BuildError, WeightsError};
 pub use model::{
     AnyNet, BN_EPS, BN_MOMENTUM, BasicBlock, Block, BottleneckBlock, ConvBn, FC_INIT_STD, Head,
-    SqueezeExcitation, Stem, batch_norm, batch_norm_act, conv2d,
+    SqueezeExcitation, Stem, activate, batch_norm, batch_norm_act, conv2d,
 };
 pub use ops::{RegNetOps, TrainBackend};

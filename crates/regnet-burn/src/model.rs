@@ -13,7 +13,7 @@ use burn::tensor::backend::Backend;
 use burn::tensor::ops::ConvOptions;
 use burn::tensor::{Tensor, TensorPrimitive};
 use burn_store::ModuleSnapshot;
-use regnet_anynet::{AnyNetSpec, BlockPlan, BlockType, HeadPlan, Op, StemPlan};
+use regnet_anynet::{Activation, AnyNetSpec, BlockPlan, BlockType, HeadPlan, Op, StemPlan};
 
 use crate::BuildError;
 use crate::config::AnyNetConfig;
@@ -99,9 +99,19 @@ fn bn<B: Backend>(c: usize, zero_gamma: bool, device: &B::Device) -> BatchNorm<B
     bn
 }
 
+/// The activation `a` applied elementwise (pycls's `activation()`): ReLU, SiLU or GELU.
+pub fn activate<B: Backend, const D: usize>(a: Activation, x: Tensor<B, D>) -> Tensor<B, D> {
+    match a {
+        Activation::Relu => relu(x),
+        Activation::Silu => activation::silu(x),
+        Activation::Gelu => activation::gelu(x),
+    }
+}
+
 /// BatchNorm over `[n, c, h, w]` with PyTorch's semantics (pycls `nn.BatchNorm2d`), then the
-/// residual `+ r` when given, then ReLU when `relu`: the X block's "BN → ReLU" and
-/// "BN → add → ReLU" as one op.
+/// residual `+ r` when given, then the activation `act` when given: the X block's "BN → ReLU"
+/// and "BN → add → ReLU" as one op (ReLU is fused into the op; SiLU and GELU follow it as burn
+/// tensor ops).
 ///
 /// Training (an autodiff device): batch statistics μ_c, σ²_c (biased) normalise the input,
 /// y = (x − μ_c)·γ_c/√(σ²_c + ε) + β_c, computed by [`RegNetOps::regnet_batch_norm`] (flex: a
@@ -111,6 +121,21 @@ fn bn<B: Backend>(c: usize, zero_gamma: bool, device: &B::Device) -> BatchNorm<B
 /// as PyTorch (burn's own `BatchNorm` uses the biased one).
 /// Inference: the running statistics instead of the batch's, with tensor ops.
 pub fn batch_norm_act<B: RegNetOps>(
+    bn: &BatchNorm<B>,
+    x: Tensor<B, 4>,
+    residual: Option<Tensor<B, 4>>,
+    act: Option<Activation>,
+) -> Tensor<B, 4> {
+    let relu = act == Some(Activation::Relu);
+    let y = batch_norm_add_relu(bn, x, residual, relu);
+    match act {
+        Some(a) if a != Activation::Relu => activate(a, y),
+        _ => y,
+    }
+}
+
+/// [`batch_norm_act`] with ReLU or no activation.
+fn batch_norm_add_relu<B: RegNetOps>(
     bn: &BatchNorm<B>,
     x: Tensor<B, 4>,
     residual: Option<Tensor<B, 4>>,
@@ -178,7 +203,7 @@ pub fn batch_norm_act<B: RegNetOps>(
 
 /// BatchNorm alone: [`batch_norm_act`] without residual and ReLU.
 pub fn batch_norm<B: RegNetOps>(bn: &BatchNorm<B>, x: Tensor<B, 4>) -> Tensor<B, 4> {
-    batch_norm_act(bn, x, None, false)
+    batch_norm_act(bn, x, None, None)
 }
 
 /// A burn `Conv2d` applied through [`RegNetOps::regnet_conv2d`] (flex: batch-folded GEMMs per
@@ -243,9 +268,9 @@ impl<B: RegNetOps> ConvBn<B> {
         batch_norm(&self.bn, conv2d(&self.conv, x))
     }
 
-    /// conv → BN → ReLU, fused.
-    pub fn forward_relu(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
-        batch_norm_act(&self.bn, conv2d(&self.conv, x), None, true)
+    /// conv → BN → activation.
+    pub fn forward_act(&self, x: Tensor<B, 4>, act: Activation) -> Tensor<B, 4> {
+        batch_norm_act(&self.bn, conv2d(&self.conv, x), None, Some(act))
     }
 }
 
@@ -259,6 +284,9 @@ pub struct Stem<B: Backend> {
     pub bn: BatchNorm<B>,
     /// The max-pool of the ResNet stem.
     pub pool: Option<MaxPool2d>,
+    /// The activation after the BN (the spec's; not a parameter).
+    #[module(skip)]
+    pub activation: Activation,
 }
 
 impl<B: Backend> Stem<B> {
@@ -282,14 +310,15 @@ impl<B: Backend> Stem<B> {
             conv: conv(c, device),
             bn: bn(c.c_out, false, device),
             pool,
+            activation: Activation::Relu,
         }
     }
 }
 
 impl<B: RegNetOps> Stem<B> {
-    /// conv → BN → ReLU (→ max-pool).
+    /// conv → BN → activation (→ max-pool).
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
-        let x = batch_norm_act(&self.bn, conv2d(&self.conv, x), None, true);
+        let x = batch_norm_act(&self.bn, conv2d(&self.conv, x), None, Some(self.activation));
         match &self.pool {
             Some(pool) => pool.forward(x),
             None => x,
@@ -305,13 +334,16 @@ pub struct SqueezeExcitation<B: Backend> {
     pub reduce: Conv2d<B>,
     /// 1×1 conv w_se → w_b with bias (pycls `f_ex.2`).
     pub expand: Conv2d<B>,
+    /// The activation between the two convs (the gate stays a sigmoid).
+    #[module(skip)]
+    pub activation: Activation,
 }
 
 impl<B: RegNetOps> SqueezeExcitation<B> {
-    /// pool → conv → ReLU → conv → sigmoid → x · gate.
+    /// pool → conv → activation → conv → sigmoid → x · gate.
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 4> {
         let s = global_avg_pool(x.clone());
-        let s = relu(conv2d(&self.reduce, s));
+        let s = activate(self.activation, conv2d(&self.reduce, s));
         let s = sigmoid(conv2d(&self.expand, s));
         x * s
     }
@@ -343,8 +375,11 @@ pub struct BottleneckBlock<B: Backend> {
     pub proj: Option<ConvBn<B>>,
     /// Whether the block adds its input (or projection) to the transform.
     pub residual: bool,
-    /// Whether a ReLU follows the add (false for the linear bottleneck).
+    /// Whether the activation follows the add (false for the linear bottleneck).
     pub final_relu: bool,
+    /// The activation after the first two BNs and after the add (the spec's; not a parameter).
+    #[module(skip)]
+    pub activation: Activation,
 }
 
 impl<B: Backend> BottleneckBlock<B> {
@@ -355,6 +390,7 @@ impl<B: Backend> BottleneckBlock<B> {
         let se = plan.w_se.map(|_| SqueezeExcitation {
             reduce: conv(next_conv(&mut cs), device),
             expand: conv(next_conv(&mut cs), device),
+            activation: Activation::Relu,
         });
         let c = next_conv(&mut cs);
         Self {
@@ -368,6 +404,7 @@ impl<B: Backend> BottleneckBlock<B> {
             proj,
             residual: plan.residual,
             final_relu: plan.kind != BlockType::ResBottleneckLinear,
+            activation: Activation::Relu,
         }
     }
 }
@@ -382,14 +419,16 @@ impl<B: RegNetOps> BottleneckBlock<B> {
             (None, false) => None,
         };
         // Transform: 1×1, BN, ReLU; 3×3 group conv (stride), BN, ReLU; [SE]; 1×1.
-        let out = batch_norm_act(&self.a_bn, conv2d(&self.a, x), None, true);
-        let out = batch_norm_act(&self.b_bn, conv2d(&self.b, out), None, true);
+        let act = Some(self.activation);
+        let out = batch_norm_act(&self.a_bn, conv2d(&self.a, x), None, act);
+        let out = batch_norm_act(&self.b_bn, conv2d(&self.b, out), None, act);
         let out = match &self.se {
             Some(se) => se.forward(out),
             None => out,
         };
         // BN, residual add, ReLU: one fused op.
-        batch_norm_act(&self.c_bn, conv2d(&self.c, out), skip, self.final_relu)
+        let last = self.final_relu.then_some(self.activation);
+        batch_norm_act(&self.c_bn, conv2d(&self.c, out), skip, last)
     }
 }
 
@@ -410,6 +449,9 @@ pub struct BasicBlock<B: Backend> {
     pub proj: Option<ConvBn<B>>,
     /// Whether the block adds a residual (R) or not (V).
     pub residual: bool,
+    /// The activation after each BN (after the add in R); the spec's, not a parameter.
+    #[module(skip)]
+    pub activation: Activation,
 }
 
 impl<B: Backend> BasicBlock<B> {
@@ -424,6 +466,7 @@ impl<B: Backend> BasicBlock<B> {
             b_bn: bn(b.c_out, zero_last_gamma && plan.residual, device),
             proj,
             residual: plan.residual,
+            activation: Activation::Relu,
         }
     }
 }
@@ -436,9 +479,10 @@ impl<B: RegNetOps> BasicBlock<B> {
             (None, true) => Some(x.clone()),
             (None, false) => None,
         };
-        let out = batch_norm_act(&self.a_bn, conv2d(&self.a, x), None, true);
-        // BN, residual add (R), ReLU: one fused op.
-        batch_norm_act(&self.b_bn, conv2d(&self.b, out), skip, true)
+        let act = Some(self.activation);
+        let out = batch_norm_act(&self.a_bn, conv2d(&self.a, x), None, act);
+        // BN, residual add (R), activation: one fused op.
+        batch_norm_act(&self.b_bn, conv2d(&self.b, out), skip, act)
     }
 }
 
@@ -484,6 +528,9 @@ pub struct Head<B: Backend> {
     pub conv: Option<ConvBn<B>>,
     /// FC `c → num_classes` with bias; init N(0, 0.01), bias 0.
     pub fc: Linear<B>,
+    /// The activation after the head conv's BN (the spec's; not a parameter).
+    #[module(skip)]
+    pub activation: Activation,
 }
 
 impl<B: Backend> Head<B> {
@@ -504,7 +551,11 @@ impl<B: Backend> Head<B> {
             })
             .init(device);
         fc.bias = Some(Initializer::Zeros.init([fc_dims.1], device));
-        Self { conv, fc }
+        Self {
+            conv,
+            fc,
+            activation: Activation::Relu,
+        }
     }
 }
 
@@ -512,7 +563,7 @@ impl<B: RegNetOps> Head<B> {
     /// [conv → BN → ReLU] → pool → FC; returns logits `[n, num_classes]`.
     pub fn forward(&self, x: Tensor<B, 4>) -> Tensor<B, 2> {
         let x = match &self.conv {
-            Some(c) => c.forward_relu(x),
+            Some(c) => c.forward_act(x, self.activation),
             None => x,
         };
         let [n, c, _, _] = x.dims();
@@ -557,7 +608,7 @@ impl<B: Backend> AnyNet<B> {
     pub(crate) fn from_config(cfg: &AnyNetConfig, device: &B::Device) -> Result<Self, BuildError> {
         cfg.spec.validate()?;
         let plan = cfg.spec.plan();
-        let model = Self {
+        let mut model = Self {
             stem: Stem::new(&plan.stem, device),
             stages: plan
                 .stages
@@ -571,12 +622,32 @@ impl<B: Backend> AnyNet<B> {
                 .collect(),
             head: Head::new(&plan.head, device),
         };
+        model.set_activation(cfg.spec.activation);
         // burn initialises parameters lazily, at their first use. Draw every initial value now, in
         // module order, so the weights are fixed when the constructor returns: a seed set just
         // before construction (`B::seed`) then determines them even if another model draws from
         // the backend's process-global generator before this one runs its first forward pass.
         model.visit(&mut InitializeNow);
         Ok(model)
+    }
+
+    /// Sets the activation of every module (pycls `MODEL.ACTIVATION_FUN`; the spec's
+    /// `activation`, which [`AnyNet::new`] applies). It has no parameters, so weights load the
+    /// same whatever it is.
+    pub fn set_activation(&mut self, a: Activation) {
+        self.stem.activation = a;
+        for block in self.stages.iter_mut().flatten() {
+            match block {
+                Block::Bottleneck(b) => {
+                    b.activation = a;
+                    if let Some(se) = &mut b.se {
+                        se.activation = a;
+                    }
+                }
+                Block::Basic(b) => b.activation = a,
+            }
+        }
+        self.head.activation = a;
     }
 
     /// Learnable parameters (conv and FC weights and biases, BN γ and β): the count of the paper and

@@ -10,8 +10,8 @@ use burn::backend::Flex;
 use burn::tensor::{Tensor, TensorData};
 use burn_store::TensorSnapshot;
 use common::{max_abs_diff, values};
-use regnet_anynet::{AnyNetSpec, RegNetParams};
-use regnet_burn::weights::{NamingScheme, load_checkpoint, read_checkpoint};
+use regnet_anynet::{Activation, AnyNetSpec, RegNetParams};
+use regnet_burn::weights::{NamingScheme, load_checkpoint, load_tensors, read_checkpoint};
 use regnet_burn::{AnyNet, RegNetOps};
 
 type B = Flex;
@@ -119,6 +119,37 @@ fn cuda_logits_match_pycls_timm_torchvision() {
                 &format!("{model}_{scheme}.safetensors"),
             );
         }
+    }
+}
+
+/// SiLU and GELU (pycls `MODEL.ACTIVATION_FUN`): the same small RegNetY with every ReLU replaced,
+/// SE's inner one included (fixtures/make_activation.py). The weights load unchanged.
+#[test]
+fn silu_and_gelu_logits_match_pytorch() {
+    let io = read_checkpoint(&fixture("activation.safetensors")).unwrap();
+    let weights: BTreeMap<String, TensorSnapshot> = io
+        .iter()
+        .filter(|(k, _)| *k != "input" && !k.starts_with("logits."))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (name, act) in [("silu", Activation::Silu), ("gelu", Activation::Gelu)] {
+        let mut spec = spec("regnety");
+        spec.activation = act;
+        let model: AnyNet<B> = AnyNet::new(&spec, &Default::default()).unwrap();
+        let model = load_tensors(model, &weights, NamingScheme::Pycls).unwrap();
+        let logits = values(model.forward(tensor::<B, 4>(&io, "input")));
+        let expected = values(tensor::<B, 2>(&io, &format!("logits.{name}")));
+        assert!(expected.iter().any(|v| v.abs() > 1.0));
+        let diff = max_abs_diff(&logits, &expected);
+        assert!(diff < TOLERANCE, "{name}: max |burn − torch| = {diff}");
+        // ReLU on the same weights gives other logits: the activation is really applied.
+        let relu: AnyNet<B> = AnyNet::new(&self::spec("regnety"), &Default::default()).unwrap();
+        let relu = load_tensors(relu, &weights, NamingScheme::Pycls).unwrap();
+        let relu_logits = values(relu.forward(tensor::<B, 4>(&io, "input")));
+        assert!(
+            max_abs_diff(&relu_logits, &expected) > 0.1,
+            "{name} vs relu"
+        );
     }
 }
 

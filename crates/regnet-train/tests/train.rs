@@ -40,6 +40,7 @@ fn tiny() -> AnyNetSpec {
         head_w: 0,
         num_classes: 1000, // replaced by the data set's 10
         in_channels: 3,    // replaced by the data set's 1
+        activation: Default::default(),
     }
 }
 

@@ -334,6 +334,7 @@ impl AnyNetSpace {
             head_w: 0,
             num_classes: self.num_classes,
             in_channels: 3,
+            activation: crate::Activation::Relu,
         }
     }
 

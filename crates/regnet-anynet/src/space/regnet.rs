@@ -275,6 +275,7 @@ impl RegNetSpace {
             head_w: 0,
             num_classes: self.num_classes,
             in_channels: 3,
+            activation: crate::Activation::Relu,
         }
     }
 

@@ -63,6 +63,7 @@ pub fn anynet_10mf() -> AnyNetSpec {
         head_w: 0,
         num_classes: CLASSES,
         in_channels: 3,
+        activation: Default::default(),
     }
 }
 

@@ -48,5 +48,6 @@ pub fn tiny_spec(stem: StemType, block: BlockType, se_r: Option<f64>) -> AnyNetS
         head_w: 0,
         num_classes: 7,
         in_channels: 3,
+        activation: Default::default(),
     }
 }

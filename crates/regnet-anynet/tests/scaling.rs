@@ -3,7 +3,8 @@
 //! multipliers, group widths, resolution and the flops/params/acts at the scaled resolution.
 
 use regnet_anynet::{
-    AnyNetSpec, DEFAULT_RESOLUTION, ScaleError, ScalingStrategy, scale_model, zoo,
+    AnyNetSpec, DEFAULT_RESOLUTION, ScaleError, ScalingStrategy, parse_pycls_config, scale_model,
+    zoo,
 };
 use serde::Deserialize;
 
@@ -93,6 +94,14 @@ fn scaling_matches_pycls_scaler_exactly() {
         assert_eq!(
             (s.stem_w, s.head_w, s.se_r),
             (spec.stem_w, spec.head_w, spec.se_r)
+        );
+        // The scaled model written as a pycls config reads back unchanged.
+        let yaml = s.to_pycls_yaml(scaled.resolution).expect(&label);
+        let back = parse_pycls_config(&yaml).expect(&label);
+        assert_eq!(
+            (&back.spec, back.im_size),
+            (s, scaled.resolution),
+            "{label}"
         );
     }
 }

@@ -184,3 +184,18 @@ fn factors_beyond_the_spec_limits_are_errors_not_panics() {
     assert_eq!(small.spec.depths(), vec![1, 1, 1, 1]);
     assert_eq!(small.spec.widths(), vec![8, 8, 8, 8]);
 }
+
+#[test]
+fn factor_one_leaves_every_zoo_model_unchanged() {
+    // Zoo widths are multiples of their group widths, which are 1, 2, 4 or multiples of 8, so pycls's
+    // rounding at s = 1 is the identity on them.
+    for m in zoo::models() {
+        let spec = m.spec().unwrap();
+        for strategy in ["d", "w", "g", "r", "dwgr", "d1_w8_g8_r1"] {
+            let s: ScalingStrategy = strategy.parse().unwrap();
+            let scaled = scale_model(&spec, 224, &s, 1.0).unwrap();
+            assert_eq!(scaled.spec, spec, "{} {strategy}", m.name);
+            assert_eq!(scaled.resolution, 224);
+        }
+    }
+}

@@ -5,7 +5,10 @@
 //! 1/b_i, group width g_i, stride) and a head. It expands into a layer plan ([`plan`]) that every
 //! consumer walks: the exact complexity counter ([`AnyNetSpec::complexity`]), the burn module builder,
 //! summaries. [`RegNetParams`] generates a spec from the quantized linear rule; [`zoo`] holds the
-//! published models; [`parse_pycls_config`] reads the authors' YAML configs.
+//! published models; [`parse_pycls_config`] reads the authors' YAML configs and
+//! [`AnyNetSpec::to_pycls_yaml`] writes one. [`scale_model`] scales depth, width, group width and
+//! resolution as "Fast and Accurate Model Scaling" (Dollár, Singh, Girshick, CVPR 2021) and pycls's
+//! `scaler.py` do.
 //!
 //! Conventions follow the reference implementation (pycls) to the integer, including its round-half-
 //! to-even rounding; where the paper differs, the docs say so.
@@ -26,6 +29,7 @@ mod error;
 pub mod plan;
 mod pycls;
 mod regnet;
+mod scale;
 pub mod space;
 mod spec;
 pub mod zoo;
@@ -37,6 +41,10 @@ pub use pycls::{
     MAX_CONFIG_BYTES, MAX_CONFIG_NESTING, PyclsConfig, load_pycls_config, parse_pycls_config,
 };
 pub use regnet::RegNetParams;
+pub use scale::{
+    DEFAULT_RESOLUTION, MAX_RESOLUTION, ScaleError, ScaledModel, ScalingFactors, ScalingStrategy,
+    scale_model, scale_resolution,
+};
 pub use space::{Constraints, DesignSpace, SampleError, SampleRecord, Sampler, Window};
 pub use spec::{
     Activation, AnyNetSpec, BlockType, MAX_BLOCKS, MAX_CHANNELS, MAX_CLASSES, MAX_SE_R, MAX_STAGES,

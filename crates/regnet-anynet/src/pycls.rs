@@ -425,3 +425,87 @@ fn get_block(key: &str, v: &Value) -> Result<BlockType, SpecError> {
         value: one_line(&s),
     })
 }
+
+impl AnyNetSpec {
+    /// Writes the spec as a pycls AnyNet config (`MODEL`, `ANYNET`, `TRAIN.IM_SIZE`), the form pycls's
+    /// scaler leaves a model in and the form [`parse_pycls_config`] reads back to the same spec.
+    ///
+    /// Fails when the spec is invalid or has an input-channel count other than 3 (pycls configs have no
+    /// key for it).
+    ///
+    /// ```
+    /// let spec = regnet_anynet::zoo::model("RegNetY-200MF")?;
+    /// let yaml = spec.to_pycls_yaml(224)?;
+    /// assert!(yaml.contains("  WIDTHS: [24, 56, 152, 368]\n"));
+    /// let back = regnet_anynet::parse_pycls_config(&yaml)?;
+    /// assert_eq!((back.spec, back.im_size), (spec, 224));
+    /// # Ok::<(), regnet_anynet::SpecError>(())
+    /// ```
+    pub fn to_pycls_yaml(&self, im_size: u32) -> Result<String, SpecError> {
+        self.validate()?;
+        if self.in_channels != 3 {
+            return Err(SpecError::InvalidField {
+                field: "in_channels",
+                expected: "3 to be written as a pycls config (pycls has no key for it)",
+                value: self.in_channels.to_string(),
+            });
+        }
+        let list = |f: &dyn Fn(&StageSpec) -> String| {
+            let items: Vec<String> = self.stages.iter().map(f).collect();
+            format!("[{}]", items.join(", "))
+        };
+        let mut y = String::new();
+        y.push_str("MODEL:\n  TYPE: anynet\n");
+        y.push_str(&format!("  NUM_CLASSES: {}\n", self.num_classes));
+        y.push_str("ANYNET:\n");
+        y.push_str(&format!("  STEM_TYPE: {}\n", self.stem.pycls_name()));
+        y.push_str(&format!("  STEM_W: {}\n", self.stem_w));
+        y.push_str(&format!("  BLOCK_TYPE: {}\n", self.block.pycls_name()));
+        y.push_str(&format!("  DEPTHS: {}\n", list(&|s| s.d.to_string())));
+        y.push_str(&format!("  WIDTHS: {}\n", list(&|s| s.w.to_string())));
+        y.push_str(&format!("  STRIDES: {}\n", list(&|s| s.stride.to_string())));
+        y.push_str(&format!(
+            "  BOT_MULS: {}\n",
+            list(&|s| format!("{:?}", s.bot_mul))
+        ));
+        y.push_str(&format!("  GROUP_WS: {}\n", list(&|s| s.g.to_string())));
+        y.push_str(&format!("  HEAD_W: {}\n", self.head_w));
+        match self.se_r {
+            Some(r) => y.push_str(&format!("  SE_ON: true\n  SE_R: {r:?}\n")),
+            None => y.push_str("  SE_ON: false\n"),
+        }
+        y.push_str(&format!("TRAIN:\n  IM_SIZE: {im_size}\n"));
+        Ok(y)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{AnyNetSpec, SpecError, parse_pycls_config, zoo};
+
+    #[test]
+    fn pycls_yaml_round_trips_every_zoo_model() {
+        for m in zoo::models() {
+            let spec = m.spec().unwrap();
+            let back = parse_pycls_config(&spec.to_pycls_yaml(256).unwrap()).unwrap();
+            assert_eq!(back.spec, spec, "{}", m.name);
+            assert_eq!(back.im_size, 256);
+            assert_eq!(back.regnet, None);
+        }
+    }
+
+    #[test]
+    fn pycls_yaml_refuses_other_input_channels() {
+        let spec = AnyNetSpec {
+            in_channels: 1,
+            ..zoo::model("RegNetX-200MF").unwrap()
+        };
+        assert!(matches!(
+            spec.to_pycls_yaml(224),
+            Err(SpecError::InvalidField {
+                field: "in_channels",
+                ..
+            })
+        ));
+    }
+}

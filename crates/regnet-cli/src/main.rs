@@ -15,6 +15,7 @@ mod error;
 mod fit;
 mod model;
 mod sample;
+mod scale;
 mod spaces;
 mod sweep;
 mod train;
@@ -36,6 +37,8 @@ enum Command {
     Zoo(zoo::Args),
     /// Exact flops (multiply-adds), params and activations of a model.
     Complexity(complexity::Args),
+    /// Scale a model's depth, width, group width and resolution (pycls's scaler, Dollár et al. 2021).
+    Scale(scale::Args),
     /// Seeded samples of a design space inside flops/params/acts windows (JSON lines).
     Sample(sample::Args),
     /// Quantized linear fit (w0, wa, wm) and e_fit of per-block widths.
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Zoo(a) => zoo::run(a),
         Command::Complexity(a) => complexity::run(a),
+        Command::Scale(a) => scale::run(a),
         Command::Sample(a) => sample::run(a),
         Command::Fit(a) => fit::run(a),
         Command::Spaces(a) => spaces::run(a),

@@ -19,7 +19,7 @@ use clap::Parser;
 use regnet_anynet::space::{Constraints, DesignSpace, Window, parse_window};
 use regnet_burn::backend::BackendKind;
 use regnet_quantized::{FitOptions, fit_quantized_linear};
-use regnet_stats::{AnalyzeOptions, analyze};
+use regnet_stats::{AnalyzeOptions, Complexity, StatsError, analyze};
 use regnet_sweep::Shard;
 use regnet_train::{
     DataOptions, DatasetKind, TrainConfig, TrainData, WithBackend, create_sweep, entry_spec,
@@ -235,7 +235,15 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
         None => format!("{} (embedded subset)", a.dataset),
     });
     opts.resolution = Some(resolution);
-    let summary = analyze(&opts)?;
+    // Runtime against complexity on this run's backend (paper §5); skipped below 3 timed models.
+    opts.runtime = true;
+    let summary = match analyze(&opts) {
+        Err(StatsError::TooFewPoints { .. }) => {
+            opts.runtime = false;
+            analyze(&opts)?
+        }
+        other => other?,
+    };
     println!();
     println!(
         "{:<12} {:>4} {:>9} {:>9} {:>12} {:>10}",
@@ -262,6 +270,20 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
             s.mean_error,
             ks,
             efit.map_or("-".into(), |e| format!("{e:.4}"))
+        );
+    }
+    if let Some(rt) = &summary.runtime {
+        let r = |on| {
+            rt.line(on)
+                .and_then(|l| l.r)
+                .map_or_else(|| "undefined".to_string(), |r| format!("{r:.3}"))
+        };
+        println!(
+            "runtime on {} ({} models): r(t, flops) = {}, r(t, acts) = {}",
+            summary.run.backends.join(", "),
+            rt.n,
+            r(Complexity::Flops),
+            r(Complexity::Acts)
         );
     }
     println!();

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
-use regnet_stats::{AnalyzeOptions, BootstrapOptions, analyze, format_p_value};
+use regnet_stats::{
+    AnalyzeOptions, BootstrapOptions, Complexity, RuntimeSummary, analyze, format_p_value,
+};
 
 use crate::CliError;
 
@@ -37,6 +39,11 @@ pub struct Args {
     /// Input resolution in pixels, for the report's header.
     #[arg(long)]
     resolution: Option<u32>,
+    /// Fit the training time per image (mean over epochs of 1 / images_per_sec) against flops, params and
+    /// acts, and against flops and acts jointly; adds "runtime" to summary.json and a Runtime section to
+    /// the report.
+    #[arg(long)]
+    runtime: bool,
 }
 
 /// Runs the subcommand.
@@ -47,6 +54,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     opts.strict = a.strict;
     opts.dataset = a.dataset;
     opts.resolution = a.resolution;
+    opts.runtime = a.runtime;
     opts.bootstrap = BootstrapOptions {
         resamples: a.resamples,
         seed: a.seed,
@@ -88,9 +96,29 @@ pub fn run(a: Args) -> Result<(), CliError> {
             if k.significant { " *" } else { "" }
         );
     }
+    if let Some(rt) = &summary.runtime {
+        println!("{}", runtime_line(rt));
+    }
     println!(
         "wrote {} (report.html, summary.json, plots)",
         a.out.display()
     );
     Ok(())
+}
+
+/// `runtime (n = 60, 1 skipped): r(t, flops) = 0.786, r(t, acts) = 0.997`, with `undefined` for a fit
+/// without r.
+fn runtime_line(rt: &RuntimeSummary) -> String {
+    let r = |on| {
+        rt.line(on)
+            .and_then(|l| l.r)
+            .map_or_else(|| "undefined".to_string(), |r| format!("{r:.3}"))
+    };
+    format!(
+        "runtime (n = {}, {} skipped): r(t, flops) = {}, r(t, acts) = {}",
+        rt.n,
+        rt.skipped,
+        r(Complexity::Flops),
+        r(Complexity::Acts)
+    )
 }

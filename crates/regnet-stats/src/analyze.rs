@@ -1,4 +1,5 @@
-//! The analysis behind `regnet analyze RESULTS.jsonl [MORE.jsonl …] --out DIR [--params d,w4,g,b] [--metric error]`.
+//! The analysis behind `regnet analyze RESULTS.jsonl [MORE.jsonl …] --out DIR [--params d,w4,g,b] [--metric error]
+//! [--runtime]`.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -8,10 +9,11 @@ use crate::compare::{TrendPoint, compare};
 use crate::error::{Result, StatsError};
 use crate::ks::{KsMethod, holm};
 use crate::plot::{
-    CurveSeries, EdfCurve, Figure, MAX_SCATTER_POINTS, ScatterPanel, WidthSeries, curves_svg,
-    edf_svg, report_html, scatter_svg, subsample, trend_svg, widths_svg,
+    CurveSeries, EdfCurve, Figure, MAX_SCATTER_POINTS, RuntimeSeries, ScatterPanel, WidthSeries,
+    curves_svg, edf_svg, report_html, runtime_svg, scatter_svg, subsample, trend_svg, widths_svg,
 };
-use crate::population::{Population, Record, read_jsonl};
+use crate::population::{Complexity, Population, Record, read_jsonl};
+use crate::runtime::{RuntimePoint, RuntimeSummary, runtime_fits};
 
 /// Options of [`analyze()`]; the CLI maps its arguments onto these.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +38,10 @@ pub struct AnalyzeOptions {
     pub dataset: Option<String>,
     /// The input resolution in pixels, for the report's header.
     pub resolution: Option<u32>,
+    /// Fit the training time per image against flops, params and acts (`--runtime`, see
+    /// [`crate::runtime`]): `summary.json` gains `"runtime"`, the report a Runtime section with
+    /// `runtime_flops.svg` and `runtime_acts.svg`.
+    pub runtime: bool,
 }
 
 impl AnalyzeOptions {
@@ -51,6 +57,7 @@ impl AnalyzeOptions {
             width_models: 2,
             dataset: None,
             resolution: None,
+            runtime: false,
         }
     }
 }
@@ -196,12 +203,18 @@ pub struct AnalyzeSummary {
     /// Header information: date, data set, resolution, backends, epochs.
     #[serde(default)]
     pub run: RunInfo,
+    /// The runtime fits, with [`AnalyzeOptions::runtime`] (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<RuntimeSummary>,
 }
 
 /// Reads every input, computes EDFs, bootstrap ranges, trends and pairwise KS comparisons (Holm-corrected),
 /// and writes `edf.svg`, `scatter_<param>.svg`, `trend_<param>.svg`, `widths_<space>.svg` (for records
 /// with `ws` and `ds` arrays), `curves_<space>.svg` (for records with `test_top1_errs`), `report.html` and
-/// `summary.json` into `options.out_dir`. One step per function: read, describe, compare, draw, report.
+/// `summary.json` into `options.out_dir`; with [`AnalyzeOptions::runtime`] also the runtime fits and
+/// `runtime_flops.svg`, `runtime_acts.svg` ([`StatsError::TooFewPoints`] when fewer than
+/// [`crate::MIN_FIT_POINTS`] models have epoch timings). One step per function: read, describe, compare,
+/// fit, draw, report.
 ///
 /// Width plots: the per-block widths of a record expand `ws[i]` over `ds[i]` blocks; when the record has
 /// `w0` and `wa` the continuous widths u_j = w0 + wa·j (RegNet paper Eq. 2) are drawn as its fitted line.
@@ -214,16 +227,31 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     };
     describe_spaces(&populations, &mut spaces, &params, options, &mut run)?;
     let ks = compare_pairs(&populations, &options.bootstrap)?;
+    let runtime = if options.runtime {
+        Some(runtime_fits(&populations)?)
+    } else {
+        None
+    };
 
     let mut out = OutputDir::create(&options.out_dir)?;
     edf_figure(&populations, &options.metric, &mut out)?;
     parameter_figures(&populations, &spaces, &params, options, &mut out)?;
     model_figures(&populations, &spaces, options, &mut out)?;
+    if let Some((summary, points)) = &runtime {
+        runtime_figures(
+            &populations,
+            summary,
+            points,
+            options.bootstrap.seed,
+            &mut out,
+        )?;
+    }
 
     let OutputDir {
         dir,
         mut files,
         figures,
+        runtime_figures,
     } = out;
     files.push("report.html".into());
     files.push("summary.json".into());
@@ -235,8 +263,9 @@ pub fn analyze(options: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         ks,
         files,
         run,
+        runtime: runtime.map(|(summary, _)| summary),
     };
-    let html = report_html(&summary, &figures);
+    let html = report_html(&summary, &figures, &runtime_figures);
     let html_path = dir.join("report.html");
     std::fs::write(&html_path, html).map_err(|e| StatsError::io(&html_path, e))?;
     let json_path = dir.join("summary.json");
@@ -359,11 +388,13 @@ fn compare_pairs(populations: &[Population], options: &BootstrapOptions) -> Resu
     Ok(ks)
 }
 
-/// The output folder: each figure is written as its own SVG file and kept for the report.
+/// The output folder: each figure is written as its own SVG file and kept for the report (the runtime
+/// figures apart, for the report's Runtime section).
 struct OutputDir {
     dir: PathBuf,
     files: Vec<String>,
     figures: Vec<Figure>,
+    runtime_figures: Vec<Figure>,
 }
 
 impl OutputDir {
@@ -373,20 +404,45 @@ impl OutputDir {
             dir: dir.to_path_buf(),
             files: Vec::new(),
             figures: Vec::new(),
+            runtime_figures: Vec::new(),
         })
     }
 
     /// Writes `svg` as `file` and adds it to the report under `title` with `caption`.
     fn figure(&mut self, file: String, svg: String, title: String, caption: String) -> Result<()> {
+        let figure = self.write(file, svg, title, caption)?;
+        self.figures.push(figure);
+        Ok(())
+    }
+
+    /// As [`OutputDir::figure`], for the report's Runtime section.
+    fn runtime_figure(
+        &mut self,
+        file: String,
+        svg: String,
+        title: String,
+        caption: String,
+    ) -> Result<()> {
+        let figure = self.write(file, svg, title, caption)?;
+        self.runtime_figures.push(figure);
+        Ok(())
+    }
+
+    fn write(
+        &mut self,
+        file: String,
+        svg: String,
+        title: String,
+        caption: String,
+    ) -> Result<Figure> {
         let path = self.dir.join(&file);
         std::fs::write(&path, &svg).map_err(|e| StatsError::io(&path, e))?;
         self.files.push(file);
-        self.figures.push(Figure {
+        Ok(Figure {
             title,
             svg,
             caption,
-        });
-        Ok(())
+        })
     }
 }
 
@@ -524,6 +580,73 @@ fn model_figures(
                     .into(),
             )?;
         }
+    }
+    Ok(())
+}
+
+/// `runtime_flops.svg` and `runtime_acts.svg`: the training time per image of every timed model against
+/// flops and against acts, one colour per space, with the fitted line and its r. At most
+/// [`MAX_SCATTER_POINTS`] models per space are drawn (seeded, the fastest always kept); the fits use every
+/// timed model.
+fn runtime_figures(
+    populations: &[Population],
+    summary: &RuntimeSummary,
+    points: &[RuntimePoint],
+    seed: u64,
+    out: &mut OutputDir,
+) -> Result<()> {
+    let per_space: Vec<Vec<&RuntimePoint>> = (0..populations.len())
+        .map(|i| {
+            let mine: Vec<&RuntimePoint> = points.iter().filter(|p| p.space == i).collect();
+            let t: Vec<f64> = mine.iter().map(|p| p.t).collect();
+            subsample(&t, MAX_SCATTER_POINTS, seed)
+                .into_iter()
+                .map(|k| mine[k])
+                .collect()
+        })
+        .collect();
+    let subsampled = per_space
+        .iter()
+        .enumerate()
+        .any(|(i, shown)| shown.len() < points.iter().filter(|p| p.space == i).count());
+    for (on, x) in [
+        (
+            Complexity::Flops,
+            (|p: &RuntimePoint| p.flops) as fn(&RuntimePoint) -> f64,
+        ),
+        (Complexity::Acts, |p: &RuntimePoint| p.acts),
+    ] {
+        let series: Vec<RuntimeSeries> = per_space
+            .iter()
+            .zip(populations)
+            .enumerate()
+            .filter(|(_, (shown, _))| !shown.is_empty())
+            .map(|(i, (shown, p))| RuntimeSeries {
+                label: p.name.clone(),
+                x: shown.iter().map(|q| x(q)).collect(),
+                t: shown.iter().map(|q| q.t).collect(),
+                color: i,
+            })
+            .collect();
+        let fit = summary.line(on).copied().unwrap_or_default();
+        let name = on.key();
+        out.runtime_figure(
+            format!("runtime_{name}.svg"),
+            runtime_svg(name, &series, fit),
+            format!("Training time per image vs {name}"),
+            format!(
+                "Each dot is a model: t = mean over its epochs of 1 / images_per_sec, in ms per image,                  against its {name}; the black line is the least-squares fit over all {} timed models and r                  Pearson's correlation.{}",
+                summary.n,
+                if subsampled {
+                    format!(
+                        " Spaces with more than {} timed models show a seeded random subsample (the fastest                          always included).",
+                        crate::plot::svg::group_digits(MAX_SCATTER_POINTS)
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+        )?;
     }
     Ok(())
 }

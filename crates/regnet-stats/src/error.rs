@@ -40,6 +40,39 @@ pub enum StatsError {
         len_b: usize,
     },
 
+    /// A fit was asked of fewer values than it needs.
+    #[error("{n} {what}, but at least {needed} are needed")]
+    TooFewPoints {
+        /// What was counted, as a plural noun phrase (`"(x, y) pairs for a least-squares fit"`).
+        what: String,
+        /// How many values there were.
+        n: usize,
+        /// How many are needed.
+        needed: usize,
+    },
+
+    /// A regressor is the same for every value, so a slope on it is undefined.
+    #[error("{what} is constant over its {n} values: the fit is undefined")]
+    ConstantInput {
+        /// Which input is constant.
+        what: String,
+        /// Number of values.
+        n: usize,
+    },
+
+    /// Two regressors of a joint fit are collinear (after centering), so their coefficients are undefined.
+    #[error(
+        "{what_a} and {what_b} are collinear (|sin θ| = {sin:e} after centering): their coefficients are undefined"
+    )]
+    Collinear {
+        /// First regressor.
+        what_a: String,
+        /// Second regressor.
+        what_b: String,
+        /// |sin| of the angle between the centered columns.
+        sin: f64,
+    },
+
     /// A bin of the normalized EDF (NDS paper) holds no model, so its weight 1/(k·m_j) is undefined.
     #[error(
         "normalized EDF bin {bin} of {bins} (complexity in [{lo}, {hi})) holds no model; \

@@ -14,6 +14,8 @@
 //!   range; [`trend`] of a parameter across spaces.
 //! * [`plot`]: SVG figures (EDFs, error-vs-parameter scatter with bootstrap band, per-block widths, trends)
 //!   and a self-contained HTML report.
+//! * [`fit_line`], [`fit_plane`], [`runtime_fits`]: least-squares fits of the training time per image
+//!   against flops, params and acts (RegNet paper §5: activations, not flops, track GPU runtime).
 //! * [`analyze()`]: the whole analysis of JSONL result files, behind `regnet analyze`.
 //!
 //! ```
@@ -47,6 +49,7 @@ pub mod kolmogorov;
 mod ks;
 pub mod plot;
 pub mod population;
+pub mod runtime;
 
 pub use analyze::{
     AnalyzeOptions, AnalyzeSummary, HOLM_ALPHA, KsSummary, MAX_PLOT_BLOCKS, SMALL_POPULATION,
@@ -69,6 +72,10 @@ pub use ks::{
 };
 pub use population::{
     Complexity, Population, ReadOutcome, Record, parse_jsonl, parse_record, read_jsonl,
+};
+pub use runtime::{
+    LineFit, LineFitSummary, MIN_FIT_POINTS, PlaneFit, PlaneFitSummary, RuntimeFit, RuntimePoint,
+    RuntimeSummary, fit_line, fit_plane, runtime_fits, time_per_image,
 };
 
 /// The README's example, compiled and run as a doctest.

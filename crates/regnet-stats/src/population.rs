@@ -24,7 +24,10 @@
 //!   `ws[0]`..`ws[3]`, `d1`.. are `ds[..]`.
 //! * **Stages**: a `"stages"` list of objects with `depth` (or `d`) and `width` (or `w`) — the AnyNet spec
 //!   written by `regnet sample` — provides `ds` and `ws` when they are not given otherwise.
-//! * Strings, booleans, nulls and arrays of non-numbers are ignored.
+//! * **Epoch timings**: the `images_per_sec` number of each object of a top-level `"epochs"` list (as
+//!   `regnet-train` and the sweep write them: `"epochs": [{"epoch": 0, …, "images_per_sec": 812.5}, …]`)
+//!   goes to [`Record::epoch_images_per_sec`]; epochs without one are left out of it.
+//! * Strings, booleans, nulls and other arrays of non-numbers are ignored.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,6 +51,9 @@ pub struct Record {
     pub arrays: BTreeMap<String, Vec<f64>>,
     /// One-based line of the record in its results file, when read from one.
     pub line: Option<usize>,
+    /// Training images per second of each epoch (the `images_per_sec` of the `epochs` objects), for the
+    /// runtime fits of [`crate::runtime`]; empty when the results do not record them.
+    pub epoch_images_per_sec: Vec<f64>,
 }
 
 impl Record {
@@ -615,6 +621,12 @@ pub fn parse_record(
             record.arrays.entry("ws".into()).or_insert(widths);
         }
     };
+    if let Some(Value::Array(epochs)) = top.get("epochs") {
+        record.epoch_images_per_sec = epochs
+            .iter()
+            .filter_map(|e| e.get("images_per_sec").and_then(as_number))
+            .collect();
+    }
     // Precedence: top level, then "params", then the other nested objects by name.
     collect(&top, &mut record);
     if let Some(nested) = nested {
@@ -679,6 +691,18 @@ mod tests {
             (Some(56.0), Some(1.0), None)
         );
         assert_eq!(r.param("test_top1_err2"), Some(37.2));
+        assert!(r.epoch_images_per_sec.is_empty());
+        let timed = line.replace(
+            r#"[{"epoch":0}]"#,
+            r#"[{"epoch":0,"images_per_sec":812.5},{"epoch":1},{"epoch":2,"images_per_sec":NaN},{"epoch":3,"images_per_sec":790}]"#,
+        );
+        let (r, _) = parse(&timed).unwrap();
+        assert_eq!(r.epoch_images_per_sec.len(), 3);
+        assert_eq!(
+            (r.epoch_images_per_sec[0], r.epoch_images_per_sec[2]),
+            (812.5, 790.0)
+        );
+        assert!(r.epoch_images_per_sec[1].is_nan());
 
         let anynet = r#"{"error":41.0,"anynet":{"d":[1,2],"w":[32,64],"b":[1,2],"g":[8,16]},"spec":{"stages":[{"depth":1,"width":32},{"depth":2,"width":64}]}}"#;
         let (r, _) = parse(anynet).unwrap();

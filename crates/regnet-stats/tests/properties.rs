@@ -2,8 +2,8 @@
 
 use proptest::prelude::*;
 use regnet_stats::{
-    BootstrapOptions, Edf, NormalizedEdfOptions, StatsError, WeightedEdf, bootstrap_best, ks_2samp,
-    normalized_weights,
+    BootstrapOptions, Edf, NormalizedEdfOptions, StatsError, WeightedEdf, bootstrap_best, fit_line,
+    fit_plane, ks_2samp, normalized_weights,
 };
 
 fn errors(max_len: usize) -> impl Strategy<Value = Vec<f64>> {
@@ -11,8 +11,54 @@ fn errors(max_len: usize) -> impl Strategy<Value = Vec<f64>> {
     prop::collection::vec((0u32..1000).prop_map(|v| f64::from(v) / 10.0), 1..max_len)
 }
 
+/// Finite values over many scales, with repeats (constant columns) and exact multiples (collinear ones).
+fn regressor() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        (-1e3f64..1e3),
+        (0u32..4).prop_map(f64::from),
+        (-300i32..300, 1.0f64..10.0).prop_map(|(e, m)| m * 10f64.powi(e)),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn fits_are_finite_or_typed_errors(rows in prop::collection::vec((regressor(), regressor(), regressor()), 0..12), k in -3.0f64..3.0) {
+        let x1: Vec<f64> = rows.iter().map(|r| r.0).collect();
+        let x2: Vec<f64> = rows.iter().map(|r| r.1).collect();
+        let y: Vec<f64> = rows.iter().map(|r| r.2).collect();
+        let x1_times_k: Vec<f64> = x1.iter().map(|v| v * k).collect();
+        for x in [&x1, &x2] {
+            match fit_line(x, &y) {
+                Ok(f) => {
+                    prop_assert!(f.slope.is_finite() && f.intercept.is_finite());
+                    for v in [f.r, f.r2].into_iter().flatten() {
+                        prop_assert!(v.is_finite() && v.abs() <= 1.0);
+                    }
+                }
+                Err(e) => prop_assert!(matches!(
+                    e,
+                    StatsError::TooFewPoints { .. } | StatsError::ConstantInput { .. } | StatsError::NonFinite { .. }
+                ), "{e}"),
+            }
+        }
+        for x2 in [&x2, &x1_times_k] {
+            match fit_plane(&x1, x2, &y) {
+                Ok(f) => {
+                    prop_assert!(f.coef.iter().all(|c| c.is_finite()) && f.intercept.is_finite());
+                    prop_assert!(f.r2.is_none_or(|r2| r2.is_finite() && r2 <= 1.0 + 1e-12));
+                }
+                Err(e) => prop_assert!(matches!(
+                    e,
+                    StatsError::TooFewPoints { .. }
+                        | StatsError::ConstantInput { .. }
+                        | StatsError::Collinear { .. }
+                        | StatsError::NonFinite { .. }
+                ), "{e}"),
+            }
+        }
+    }
 
     #[test]
     fn edf_is_monotone_in_unit_interval(e in errors(200), mut points in prop::collection::vec(-5.0f64..105.0, 1..50)) {

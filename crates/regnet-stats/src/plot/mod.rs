@@ -11,6 +11,7 @@ pub use report::{Figure, report_html};
 use crate::bootstrap::BootstrapRange;
 use crate::compare::TrendPoint;
 use crate::edf::{Edf, EdfStep, WeightedEdf};
+use crate::runtime::LineFitSummary;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use svg::{Anchor, Axes, AxisLabel, Svg, color, group_digits, padded, text_width};
@@ -595,6 +596,99 @@ pub fn trend_svg(param: &str, points: &[TrendPoint]) -> String {
     svg.finish()
 }
 
+/// The timed models of one space in a runtime plot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuntimeSeries {
+    /// Legend entry (the space name).
+    pub label: String,
+    /// The complexity of each model (flops, params or acts).
+    pub x: Vec<f64>,
+    /// Its training time per image, in seconds (drawn in ms).
+    pub t: Vec<f64>,
+    /// Index into the colour palette (the space's colour).
+    pub color: usize,
+}
+
+/// Training time per image against a complexity (RegNet paper §5): the models of each space as dots in
+/// the space's colour, the least-squares line `fit` in black over the range of the data, Pearson's r in
+/// the title and in the legend (to the right of the plot). Linear axes, so the fitted line is straight;
+/// t is drawn in ms per image, the complexity with its unit (`400MF`, `2.5M`).
+pub fn runtime_svg(x_label: &str, series: &[RuntimeSeries], fit: LineFitSummary) -> String {
+    let r_text = match fit.r {
+        Some(r) => format!("r = {r:.3}"),
+        None => "r undefined".to_string(),
+    };
+    let fit_label = match (fit.slope, fit.intercept) {
+        (Some(_), Some(_)) => format!("least squares, {r_text}"),
+        _ => format!("no fit: {x_label} is the same for every model"),
+    };
+    let labels: Vec<&str> = series
+        .iter()
+        .map(|s| s.label.as_str())
+        .chain([fit_label.as_str()])
+        .collect();
+    let legend_w = legend_width(labels.iter().copied());
+    let (pw, h) = (520.0, 360.0);
+    let mut svg = Svg::new(pw + legend_w + 16.0, h);
+    let all_x: Vec<f64> = series.iter().flat_map(|s| s.x.iter().copied()).collect();
+    let (xlo, xhi) = min_max(&all_x);
+    let line = match (fit.slope, fit.intercept) {
+        (Some(a), Some(c)) if !all_x.is_empty() => Some([(xlo, a * xlo + c), (xhi, a * xhi + c)]),
+        _ => None,
+    };
+    let all_ms: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.t.iter().map(|t| t * 1e3))
+        .chain(line.iter().flatten().map(|(_, t)| t * 1e3))
+        .collect();
+    let (ylo, yhi) = min_max(&all_ms);
+    let axes = Axes::new(
+        padded(xlo, xhi, 0.05, ScaleKind::Linear),
+        padded(ylo, yhi, 0.08, ScaleKind::Linear),
+        (64.0, 30.0, pw - 84.0, h - 84.0),
+        ScaleKind::Linear,
+        ScaleKind::Linear,
+    );
+    let unit = Unit::for_name(x_label);
+    axes.draw(
+        &mut svg,
+        &format!("t vs {x_label}: {r_text}"),
+        AxisLabel {
+            title: &unit.title(x_label),
+            unit,
+        },
+        AxisLabel::plain("t (ms per training image)"),
+    );
+    for s in series {
+        let dots: Vec<(f64, f64)> =
+            s.x.iter()
+                .zip(&s.t)
+                .filter(|(x, t)| x.is_finite() && t.is_finite())
+                .map(|(&x, &t)| axes.px(x, t * 1e3))
+                .collect();
+        svg.dots(&dots, 2.6, color(s.color), 0.6);
+    }
+    if let Some([(x0, t0), (x1, t1)]) = line {
+        svg.line(
+            axes.px(x0, t0 * 1e3),
+            axes.px(x1, t1 * 1e3),
+            "black",
+            1.8,
+            None,
+        );
+    }
+    legend(
+        &mut svg,
+        pw,
+        axes.top,
+        series
+            .iter()
+            .map(|s| (s.label.as_str(), color(s.color), None))
+            .chain([(fit_label.as_str(), "black", None)]),
+    );
+    svg.finish()
+}
+
 fn min_max(v: &[f64]) -> (f64, f64) {
     let lo = v
         .iter()
@@ -696,6 +790,53 @@ mod tests {
         assert_eq!(s.matches("fill-opacity=\"0.18\"").count(), 2);
         assert!(s.contains("best 2 [1.5, 2.5]"));
         assert!(!s.contains("models shown"));
+    }
+
+    #[test]
+    fn runtime_plot_has_dots_line_and_r() {
+        let s = runtime_svg(
+            "flops",
+            &[
+                RuntimeSeries {
+                    label: "A".into(),
+                    x: vec![2e8, 4e8],
+                    t: vec![1e-3, 2e-3],
+                    color: 0,
+                },
+                RuntimeSeries {
+                    label: "B".into(),
+                    x: vec![6e8],
+                    t: vec![3.1e-3],
+                    color: 1,
+                },
+            ],
+            LineFitSummary {
+                slope: Some(5e-12),
+                intercept: Some(0.0),
+                r: Some(0.9987),
+                r2: Some(0.9974),
+            },
+        );
+        assert_eq!(s.matches("<circle").count(), 3);
+        assert!(s.contains(">t vs flops: r = 0.999</text>"));
+        assert!(s.contains(">least squares, r = 0.999</text>"));
+        assert!(s.contains(">flops (multiply-adds)</text>"));
+        assert!(s.contains(">t (ms per training image)</text>"));
+        assert!(s.contains(">400MF</text>"));
+        assert!(s.contains("stroke=\"black\" stroke-width=\"1.8\""));
+        let none = runtime_svg(
+            "acts",
+            &[RuntimeSeries {
+                label: "A".into(),
+                x: vec![1e6, 1e6],
+                t: vec![1e-3, 2e-3],
+                color: 0,
+            }],
+            LineFitSummary::default(),
+        );
+        assert!(none.contains(">no fit: acts is the same for every model</text>"));
+        assert!(!none.contains("stroke-width=\"1.8\""));
+        assert!(!none.contains("NaN"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::model_color;
 use super::svg::{color, escape, fmt_num, group_digits};
 use crate::analyze::{AnalyzeSummary, SMALL_POPULATION, fmt_value};
 use crate::ks::{KsMethod, format_p_value};
+use crate::runtime::RuntimeFit;
 
 /// One figure of the report.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,8 +101,14 @@ const GLOSSARY: [(&str, &str); 18] = [
 /// Lays out a summary and figures as one HTML page: a header (inputs, data set, resolution, epochs,
 /// backend, date, seed, B), a table of contents, a glossary, a compact summary per space, the good ranges
 /// (one row per parameter, one column per space: fits 1024 px), the best and worst models, the KS
-/// comparisons with their Holm correction, skipped lines, then the figures with their SVG inline.
-pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
+/// comparisons with their Holm correction, skipped lines, the Runtime section when the summary has runtime
+/// fits (their table, a note on the models left out, and `runtime_figures`), then the figures with their
+/// SVG inline.
+pub fn report_html(
+    summary: &AnalyzeSummary,
+    figures: &[Figure],
+    runtime_figures: &[Figure],
+) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
@@ -127,7 +134,7 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
         );
     }
 
-    toc(&mut h, summary, figures);
+    toc(&mut h, summary, figures, runtime_figures);
     section(&mut h, "summary", "Summary");
     h.push_str(
         "<table>\n<tr><th>space</th><th>n</th><th>min error</th><th>mean error</th><th>file</th></tr>\n",
@@ -253,20 +260,104 @@ pub fn report_html(summary: &AnalyzeSummary, figures: &[Figure]) -> String {
         h.push_str("</ul>\n");
     }
 
+    runtime_section(&mut h, summary, runtime_figures);
+
     section(&mut h, "figures", "Figures");
     for (i, f) in figures.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<figure id=\"fig{}\">\n<h3>{} <a class=\"top\" href=\"#top\">↑ contents</a></h3>\n{}<figcaption>{}</figcaption>\n</figure>\n",
-            i + 1,
-            escape(&f.title),
-            f.svg,
-            escape(&f.caption)
-        );
+        figure(&mut h, &format!("fig{}", i + 1), f);
     }
     glossary(&mut h);
     h.push_str("</body>\n</html>\n");
     h
+}
+
+/// One figure with its anchor, heading, inline SVG and caption.
+fn figure(h: &mut String, id: &str, f: &Figure) {
+    let _ = write!(
+        h,
+        "<figure id=\"{id}\">\n<h3>{} <a class=\"top\" href=\"#top\">↑ contents</a></h3>\n{}<figcaption>{}</figcaption>\n</figure>\n",
+        escape(&f.title),
+        f.svg,
+        escape(&f.caption)
+    );
+}
+
+/// The Runtime section (`--runtime`): the fits of the training time per image t against flops, params,
+/// acts and flops+acts, a note when models were left out for lacking timings, and the two plots.
+fn runtime_section(h: &mut String, summary: &AnalyzeSummary, runtime_figures: &[Figure]) {
+    let Some(rt) = &summary.runtime else {
+        return;
+    };
+    section(h, "runtime", "Runtime");
+    let _ = writeln!(
+        h,
+        "<p>Training time per image t (per model, the mean over its epochs of 1 / images_per_sec, in \
+         seconds) against each complexity by least squares with an intercept, and against flops and acts \
+         jointly (t = a·flops + b·acts + c), over the {} timed models of all spaces. The RegNet paper (§5) \
+         finds that on GPUs activations, not flops, track runtime; the measurements here are for the \
+         backend{} the models were trained on ({}).</p>",
+        rt.n,
+        if summary.run.backends.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        if summary.run.backends.is_empty() {
+            "not recorded".to_string()
+        } else {
+            escape(&summary.run.backends.join(", "))
+        }
+    );
+    if rt.skipped > 0 {
+        let total = rt.n + rt.skipped;
+        let _ = writeln!(
+            h,
+            "<p class=\"warn\"><strong>{} of {total} model{} left out</strong> of the runtime fits: no epoch \
+             timings (images_per_sec) or no flops, params and acts in the results.</p>",
+            rt.skipped,
+            if total == 1 { "" } else { "s" },
+        );
+    }
+    let sci = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.4e}"));
+    let r = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.4}"));
+    h.push_str(
+        "<table>\n<tr><th>t on</th><th>slope (s per unit)</th><th>intercept (s)</th><th>r</th><th>r²</th></tr>\n",
+    );
+    for f in &rt.fits {
+        let (on, row) = match f {
+            RuntimeFit::Flops(l) => ("flops", l),
+            RuntimeFit::Params(l) => ("params", l),
+            RuntimeFit::Acts(l) => ("acts", l),
+            RuntimeFit::FlopsActs(p) => {
+                let coef = p.coef.map_or_else(
+                    || "–".to_string(),
+                    |[a, b]| format!("a = {a:.4e}, b = {b:.4e}"),
+                );
+                let _ = writeln!(
+                    h,
+                    "<tr><td>flops + acts</td><td>{coef}</td><td>{}</td><td>–</td><td>{} (R²)</td></tr>",
+                    sci(p.intercept),
+                    r(p.r2)
+                );
+                continue;
+            }
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{on}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            sci(row.slope),
+            sci(row.intercept),
+            r(row.r),
+            r(row.r2)
+        );
+    }
+    h.push_str(
+        "</table>\n<p class=\"skip\">– : undefined (a complexity that is the same for every model, collinear \
+         flops and acts, or a constant t).</p>\n",
+    );
+    for (i, f) in runtime_figures.iter().enumerate() {
+        figure(h, &format!("runtime{}", i + 1), f);
+    }
 }
 
 /// An `<h2>` with an anchor and a link back to the table of contents.
@@ -355,7 +446,7 @@ fn header(h: &mut String, summary: &AnalyzeSummary) {
 }
 
 /// The table of contents: the sections in page order, then every figure, then the glossary.
-fn toc(h: &mut String, summary: &AnalyzeSummary, figures: &[Figure]) {
+fn toc(h: &mut String, summary: &AnalyzeSummary, figures: &[Figure], runtime_figures: &[Figure]) {
     h.push_str("<nav><h2>Contents</h2><ol>\n<li><a href=\"#summary\">Summary</a></li>\n");
     if !summary.params.is_empty() {
         h.push_str("<li><a href=\"#ranges\">Good ranges of the parameters</a></li>\n");
@@ -372,6 +463,17 @@ fn toc(h: &mut String, summary: &AnalyzeSummary, figures: &[Figure]) {
         .any(|s| !s.non_finite_lines.is_empty() || !s.malformed_lines.is_empty())
     {
         h.push_str("<li><a href=\"#skipped\">Skipped lines</a></li>\n");
+    }
+    if summary.runtime.is_some() {
+        h.push_str("<li><a href=\"#runtime\">Runtime</a></li>\n");
+        for (i, f) in runtime_figures.iter().enumerate() {
+            let _ = writeln!(
+                h,
+                "<li><a href=\"#runtime{}\">{}</a></li>",
+                i + 1,
+                escape(&f.title)
+            );
+        }
     }
     for (i, f) in figures.iter().enumerate() {
         let _ = writeln!(

@@ -457,6 +457,9 @@ impl AnyNetSpec {
         let mut y = String::new();
         y.push_str("MODEL:\n  TYPE: anynet\n");
         y.push_str(&format!("  NUM_CLASSES: {}\n", self.num_classes));
+        if self.activation != crate::Activation::Relu {
+            y.push_str(&format!("  ACTIVATION_FUN: {}\n", self.activation));
+        }
         y.push_str("ANYNET:\n");
         y.push_str(&format!("  STEM_TYPE: {}\n", self.stem.pycls_name()));
         y.push_str(&format!("  STEM_W: {}\n", self.stem_w));
@@ -492,6 +495,12 @@ mod tests {
             assert_eq!(back.im_size, 256);
             assert_eq!(back.regnet, None);
         }
+        // The activation is written when it is not pycls's default.
+        let mut spec = zoo::model("RegNetY-200MF").unwrap();
+        spec.activation = crate::Activation::Silu;
+        let yaml = spec.to_pycls_yaml(224).unwrap();
+        assert!(yaml.contains("  ACTIVATION_FUN: silu\n"), "{yaml}");
+        assert_eq!(parse_pycls_config(&yaml).unwrap().spec, spec);
     }
 
     #[test]

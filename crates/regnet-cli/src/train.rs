@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
-use regnet_anynet::AnyNetSpec;
+use regnet_anynet::{Activation, AnyNetSpec};
 use regnet_burn::TrainBackend;
 use regnet_train::{
     DataOptions, DatasetKind, Preset, TrainConfig, TrainData, TrainOptions, load_data, train,
@@ -116,6 +116,10 @@ pub struct Args {
     /// Continue from the last finished epoch in --out.
     #[arg(long)]
     resume: bool,
+    /// Activation after each BatchNorm and in SE (relu, silu/swish, gelu); default: the model's
+    /// (pycls MODEL.ACTIVATION_FUN, or relu).
+    #[arg(long)]
+    activation: Option<String>,
 }
 
 struct Job {
@@ -141,7 +145,13 @@ impl WithBackend for Job {
 
 /// Runs the subcommand.
 pub fn run(a: Args) -> Result<(), CliError> {
-    let m = a.source.resolve()?;
+    let mut m = a.source.resolve()?;
+    if let Some(name) = &a.activation {
+        m.spec.activation = Activation::from_name(name).ok_or_else(|| CliError::Flag {
+            flag: "activation",
+            message: format!("unknown activation {name:?}: relu, silu (swish) or gelu"),
+        })?;
+    }
     let cfg = a.recipe.config()?;
     let data = a.recipe.data(&cfg)?;
     let job = Job {

@@ -114,3 +114,36 @@ fn sweep_appends_one_result_per_model_and_resumes() {
     );
     std::fs::remove_dir_all(&out).ok();
 }
+
+#[test]
+fn train_takes_an_activation_and_names_a_bad_one() {
+    let out = temp("train-silu");
+    let ok = regnet()
+        .args(["train", "--model", "RegNetY-200MF", "--activation", "swish"])
+        .args(TINY)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["spec"]["activation"], "silu");
+    std::fs::remove_dir_all(&out).ok();
+    let bad = regnet()
+        .args(["train", "--model", "RegNetY-200MF", "--activation", "tanh"])
+        .arg("--out")
+        .arg(temp("train-tanh"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("--activation") && err.contains("tanh") && err.lines().count() == 1,
+        "{err}"
+    );
+}

@@ -62,7 +62,9 @@ fn close(what: &str, got: &[f32], want: &[f32]) {
 }
 
 /// (name, [n, c_in, h, w], c_out, k, stride, groups, bias)
-const CONVS: &[(&str, [usize; 4], usize, usize, usize, usize, bool)] = &[
+type ConvCase = (&'static str, [usize; 4], usize, usize, usize, usize, bool);
+
+const CONVS: &[ConvCase] = &[
     ("grouped 3x3 s1", [4, 24, 8, 8], 24, 3, 1, 3, false),
     (
         "grouped 3x3 s2, odd size",

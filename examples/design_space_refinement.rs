@@ -7,7 +7,7 @@
 //! empirical bootstrap, measure how well the best models fit the quantized linear rule (e_fit), and write
 //! `report.html`, SVG plots and `summary.json`.
 //!
-//! Defaults finish in about 12 minutes on a 2-core CPU with the embedded Fashion-MNIST subset; flags select
+//! Defaults finish in about 2 minutes on a 2-core CPU with the embedded Fashion-MNIST subset; flags select
 //! the paper's setting (`--dataset imagefolder --data-dir … --resolution 224 --flops 360M:400M --n 500
 //! --epochs 10 --backend cuda`). Every finished model is appended to `OUT/<space>/results.jsonl`
 //! immediately, so `--resume` after a kill loses at most the model in flight.
@@ -26,7 +26,7 @@ use regnet_train::{
     load_data, run_sweep, with_backend,
 };
 
-/// Command-line options (defaults: a 2-core CPU in about 12 minutes).
+/// Command-line options (defaults: a 2-core CPU in about 2 minutes).
 #[derive(Debug, Parser)]
 #[command(about = "Design-space refinement AnyNetX_A → … → RegNetX, as in the paper, on real data")]
 struct Args {
@@ -48,7 +48,7 @@ struct Args {
     /// Epochs per model (the paper: 10; default 3 of 16 batches, so models leave chance).
     #[arg(long, default_value_t = 3)]
     epochs: usize,
-    /// Training batches per epoch (default 16 for a 20-minute CPU run; 0 = the whole training set).
+    /// Training batches per epoch (default 16, a 2-minute CPU run; 0 = the whole training set).
     #[arg(long, default_value_t = 16)]
     max_train_batches: usize,
     /// Test batches of 200 images to evaluate on (default 5; 0 = the whole test set).

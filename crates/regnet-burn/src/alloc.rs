@@ -21,8 +21,9 @@ pub const TRIM_THRESHOLD: usize = 1 << 30;
 /// threshold [`MMAP_THRESHOLD`], trim threshold [`TRIM_THRESHOLD`]. Runs once per process; does
 /// nothing when any `MALLOC_*` tuning variable is set in the environment (the user's settings
 /// win), off glibc, or off Linux. `regnet_train::train`, `regnet train`, `regnet sweep` and the
-/// examples call it; call it from your own training binary to get the same speed. Returns
-/// whether the settings were applied (by this or an earlier call).
+/// examples call it; call it from your own training binary to get the same speed.
+/// `REGNET_TUNE_ALLOCATOR=0` in the environment switches it off too. Returns whether the settings
+/// were applied (by this or an earlier call).
 pub fn tune_allocator() -> bool {
     static APPLIED: OnceLock<bool> = OnceLock::new();
     *APPLIED.get_or_init(apply)
@@ -34,7 +35,7 @@ fn apply() -> bool {
         k.to_str()
             .is_some_and(|k| k.starts_with("MALLOC_") && k.ends_with('_'))
     });
-    if user_set {
+    if user_set || std::env::var_os("REGNET_TUNE_ALLOCATOR").is_some_and(|v| v == "0") {
         return false;
     }
     // SAFETY: mallopt only changes allocator parameters; it is thread-safe in glibc and takes
@@ -57,7 +58,9 @@ mod tests {
         let first = super::tune_allocator();
         assert_eq!(super::tune_allocator(), first);
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        if !std::env::vars().any(|(k, _)| k.starts_with("MALLOC_") && k.ends_with('_')) {
+        if !std::env::vars().any(|(k, _)| {
+            (k.starts_with("MALLOC_") && k.ends_with('_')) || k == "REGNET_TUNE_ALLOCATOR"
+        }) {
             assert!(first, "glibc accepts both values");
         }
     }

@@ -223,6 +223,8 @@ const BNS: &[(&str, [usize; 4], bool, bool)] = &[
     ("BN + residual + ReLU", [2, 5, 7, 3], true, true),
     ("BN + residual (linear block)", [2, 5, 3, 3], true, false),
     ("1x1 maps", [16, 12, 1, 1], false, true),
+    ("1x1 maps + residual + ReLU", [9, 20, 1, 1], true, true),
+    ("1x1 maps + residual, no ReLU", [17, 7, 1, 1], true, false),
     ("batch 1", [1, 4, 6, 6], true, true),
 ];
 

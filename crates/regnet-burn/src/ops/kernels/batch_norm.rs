@@ -134,6 +134,22 @@ fn grad_sums(dy: &[f32], x: &[f32], y: Option<&[f32]>, mu: f32) -> (f64, f64) {
 multiversion! {
     /// Per-channel shifted sums of the rows of one chunk (`x` starts at row `row0`).
     fn stats_rows(x: &[f32], hw: usize, c: usize, row0: usize, shift: &[f32], out: &mut [(f64, f64)]) {
+        if hw == 1 && row0 % c == 0 {
+            // 1×1 maps: each image is a row of c channels; vectorise across channels.
+            let (mut a, mut b) = (vec![0.0f32; c], vec![0.0f32; c]);
+            for img in x.chunks_exact(c) {
+                for (((a, b), &v), &k) in a.iter_mut().zip(b.iter_mut()).zip(img).zip(shift) {
+                    let d = v - k;
+                    *a += d;
+                    *b += d * d;
+                }
+            }
+            for ((o, a), b) in out.iter_mut().zip(a).zip(b) {
+                o.0 += a as f64;
+                o.1 += b as f64;
+            }
+            return;
+        }
         for (r, row) in x.chunks_exact(hw).enumerate() {
             let ch = (row0 + r) % c;
             let (a, b) = shifted_sums(row, shift[ch]);
@@ -156,6 +172,30 @@ multiversion! {
         offset: &[f32],
         relu: bool,
     ) {
+        if hw == 1 && row0 % c == 0 {
+            // 1×1 maps: vectorise across channels.
+            for (i, y_img) in y.chunks_exact_mut(c).enumerate() {
+                let x_img = &x[i * c..(i + 1) * c];
+                match residual {
+                    Some(res) => {
+                        let r_img = &res[i * c..(i + 1) * c];
+                        for ((((o, &v), &rv), &a), &b) in
+                            y_img.iter_mut().zip(x_img).zip(r_img).zip(scale).zip(offset)
+                        {
+                            let t = v * a + b + rv;
+                            *o = if relu { t.max(0.0) } else { t };
+                        }
+                    }
+                    None => {
+                        for (((o, &v), &a), &b) in y_img.iter_mut().zip(x_img).zip(scale).zip(offset) {
+                            let t = v * a + b;
+                            *o = if relu { t.max(0.0) } else { t };
+                        }
+                    }
+                }
+            }
+            return;
+        }
         for (r, y_row) in y.chunks_exact_mut(hw).enumerate() {
             let ch = (row0 + r) % c;
             let (a, b) = (scale[ch], offset[ch]);
@@ -198,6 +238,43 @@ multiversion! {
         mean: &[f32],
         out: &mut [(f64, f64)],
     ) {
+        if hw == 1 && row0 % c == 0 {
+            // 1×1 maps: vectorise across channels.
+            let (mut a, mut b) = (vec![0.0f32; c], vec![0.0f32; c]);
+            for i in 0..dy.len() / c {
+                let span = i * c..(i + 1) * c;
+                let (d_img, x_img) = (&dy[span.clone()], &x[span.clone()]);
+                match y {
+                    Some(y) => {
+                        for (((((a, b), &d), &xv), &yv), &mu) in a
+                            .iter_mut()
+                            .zip(b.iter_mut())
+                            .zip(d_img)
+                            .zip(x_img)
+                            .zip(&y[span.clone()])
+                            .zip(mean)
+                        {
+                            let g = relu_mask(d, yv);
+                            *a += g;
+                            *b += g * (xv - mu);
+                        }
+                    }
+                    None => {
+                        for ((((a, b), &d), &xv), &mu) in
+                            a.iter_mut().zip(b.iter_mut()).zip(d_img).zip(x_img).zip(mean)
+                        {
+                            *a += d;
+                            *b += d * (xv - mu);
+                        }
+                    }
+                }
+            }
+            for ((o, a), b) in out.iter_mut().zip(a).zip(b) {
+                o.0 += a as f64;
+                o.1 += b as f64;
+            }
+            return;
+        }
         for r in 0..dy.len() / hw {
             let ch = (row0 + r) % c;
             let span = r * hw..(r + 1) * hw;
@@ -222,6 +299,37 @@ multiversion! {
         coef: &[[f32; 4]],
     ) {
         let mut dres = dres;
+        if hw == 1 && row0 % c == 0 {
+            // 1×1 maps: vectorise across channels (coefficients as separate arrays).
+            let k: Vec<f32> = coef.iter().map(|v| v[0]).collect();
+            let a: Vec<f32> = coef.iter().map(|v| v[1]).collect();
+            let b: Vec<f32> = coef.iter().map(|v| v[2]).collect();
+            let mu: Vec<f32> = coef.iter().map(|v| v[3]).collect();
+            for (i, dx_img) in dx.chunks_exact_mut(c).enumerate() {
+                let span = i * c..(i + 1) * c;
+                let (d_img, x_img) = (&dy[span.clone()], &x[span.clone()]);
+                let y_img = y.map(|y| &y[span.clone()]);
+                for j in 0..c {
+                    let g = match y_img {
+                        Some(y) => relu_mask(d_img[j], y[j]),
+                        None => d_img[j],
+                    };
+                    dx_img[j] = k[j] * (g - a[j] - (x_img[j] - mu[j]) * b[j]);
+                }
+                if let Some(dr) = dres.as_deref_mut() {
+                    let dr = &mut dr[span];
+                    match y_img {
+                        Some(y) => {
+                            for ((o, &d), &yv) in dr.iter_mut().zip(d_img).zip(y) {
+                                *o = relu_mask(d, yv);
+                            }
+                        }
+                        None => dr.copy_from_slice(d_img),
+                    }
+                }
+            }
+            return;
+        }
         for (r, dx_row) in dx.chunks_exact_mut(hw).enumerate() {
             let [k, a, b, mu] = coef[(row0 + r) % c];
             let span = r * hw..(r + 1) * hw;

@@ -134,7 +134,7 @@ fn grad_sums(dy: &[f32], x: &[f32], y: Option<&[f32]>, mu: f32) -> (f64, f64) {
 multiversion! {
     /// Per-channel shifted sums of the rows of one chunk (`x` starts at row `row0`).
     fn stats_rows(x: &[f32], hw: usize, c: usize, row0: usize, shift: &[f32], out: &mut [(f64, f64)]) {
-        if hw == 1 && row0 % c == 0 {
+        if hw == 1 && row0.is_multiple_of(c) {
             // 1×1 maps: each image is a row of c channels; vectorise across channels.
             let (mut a, mut b) = (vec![0.0f32; c], vec![0.0f32; c]);
             for img in x.chunks_exact(c) {
@@ -172,7 +172,7 @@ multiversion! {
         offset: &[f32],
         relu: bool,
     ) {
-        if hw == 1 && row0 % c == 0 {
+        if hw == 1 && row0.is_multiple_of(c) {
             // 1×1 maps: vectorise across channels.
             for (i, y_img) in y.chunks_exact_mut(c).enumerate() {
                 let x_img = &x[i * c..(i + 1) * c];
@@ -238,7 +238,7 @@ multiversion! {
         mean: &[f32],
         out: &mut [(f64, f64)],
     ) {
-        if hw == 1 && row0 % c == 0 {
+        if hw == 1 && row0.is_multiple_of(c) {
             // 1×1 maps: vectorise across channels.
             let (mut a, mut b) = (vec![0.0f32; c], vec![0.0f32; c]);
             for i in 0..dy.len() / c {
@@ -299,7 +299,7 @@ multiversion! {
         coef: &[[f32; 4]],
     ) {
         let mut dres = dres;
-        if hw == 1 && row0 % c == 0 {
+        if hw == 1 && row0.is_multiple_of(c) {
             // 1×1 maps: vectorise across channels (coefficients as separate arrays).
             let k: Vec<f32> = coef.iter().map(|v| v[0]).collect();
             let a: Vec<f32> = coef.iter().map(|v| v[1]).collect();

@@ -130,51 +130,75 @@ fn valid_range(off: isize, s: usize, size: usize, n_out: usize) -> (usize, usize
     ((lo as usize).min(hi), hi)
 }
 
+/// One kernel tap (ci, ky, kx) of a group: its row of the column matrix, its input channel, and
+/// which output rows and columns read inside the input (`o·s + off` in `[0, size)`).
+struct Tap {
+    row: usize,
+    c: usize,
+    off_y: isize,
+    oy: (usize, usize),
+    off_x: isize,
+    ox: (usize, usize),
+}
+
+/// The taps of group `g`, in column-matrix row order (ci, ky, kx); what `im2col` and `col2im`
+/// both walk.
+fn taps(geo: &ConvGeometry, g: usize) -> impl Iterator<Item = Tap> + '_ {
+    let [sh, sw] = geo.stride;
+    let [ph, pw] = geo.padding;
+    let [dh, dw] = geo.dilation;
+    (0..geo.cig()).flat_map(move |ci| {
+        (0..geo.kh).flat_map(move |ky| {
+            let off_y = (ky * dh) as isize - ph as isize;
+            let oy = valid_range(off_y, sh, geo.h, geo.h_out);
+            (0..geo.kw).map(move |kx| {
+                let off_x = (kx * dw) as isize - pw as isize;
+                Tap {
+                    row: (ci * geo.kh + ky) * geo.kw + kx,
+                    c: g * geo.cig() + ci,
+                    off_y,
+                    oy,
+                    off_x,
+                    ox: valid_range(off_x, sw, geo.w, geo.w_out),
+                }
+            })
+        })
+    })
+}
+
 multiversion! {
 /// Unfolds group `g` of images `n0..n0+nc` into `col` (`kg` rows of `nc·hw_out` columns).
 fn im2col(geo: &ConvGeometry, x: &[f32], n0: usize, nc: usize, g: usize, col: &mut [f32]) {
     let (hwo, p_len) = (geo.hw_out(), nc * geo.hw_out());
     let [sh, sw] = geo.stride;
-    let [ph, pw] = geo.padding;
-    let [dh, dw] = geo.dilation;
-    for ci in 0..geo.cig() {
-        let c = g * geo.cig() + ci;
-        for ky in 0..geo.kh {
-            let off_y = (ky * dh) as isize - ph as isize;
-            let (oy_lo, oy_hi) = valid_range(off_y, sh, geo.h, geo.h_out);
-            for kx in 0..geo.kw {
-                let off_x = (kx * dw) as isize - pw as isize;
-                let (ox_lo, ox_hi) = valid_range(off_x, sw, geo.w, geo.w_out);
-                let row = (ci * geo.kh + ky) * geo.kw + kx;
-                let dst_row = &mut col[row * p_len..(row + 1) * p_len];
-                for i in 0..nc {
-                    let src_img = &x[((n0 + i) * geo.c_in + c) * geo.hw_in()..][..geo.hw_in()];
-                    let dst_img = &mut dst_row[i * hwo..(i + 1) * hwo];
-                    for oy in 0..geo.h_out {
-                        let dst = &mut dst_img[oy * geo.w_out..(oy + 1) * geo.w_out];
-                        if oy < oy_lo || oy >= oy_hi {
-                            dst.fill(0.0);
-                            continue;
-                        }
-                        let iy = (oy * sh) as isize + off_y;
-                        let src = &src_img[iy as usize * geo.w..][..geo.w];
-                        dst[..ox_lo].fill(0.0);
-                        dst[ox_hi..].fill(0.0);
-                        if sw == 1 {
-                            let start = (ox_lo as isize + off_x) as usize;
-                            dst[ox_lo..ox_hi].copy_from_slice(&src[start..start + ox_hi - ox_lo]);
-                        } else {
-                            for (ox, d) in dst.iter_mut().enumerate().take(ox_hi).skip(ox_lo) {
-                                *d = src[((ox * sw) as isize + off_x) as usize];
-                            }
-                        }
+    for t in taps(geo, g) {
+        let ((oy_lo, oy_hi), (ox_lo, ox_hi)) = (t.oy, t.ox);
+        let dst_row = &mut col[t.row * p_len..(t.row + 1) * p_len];
+        for i in 0..nc {
+            let src_img = &x[((n0 + i) * geo.c_in + t.c) * geo.hw_in()..][..geo.hw_in()];
+            let dst_img = &mut dst_row[i * hwo..(i + 1) * hwo];
+            for oy in 0..geo.h_out {
+                let dst = &mut dst_img[oy * geo.w_out..(oy + 1) * geo.w_out];
+                if oy < oy_lo || oy >= oy_hi {
+                    dst.fill(0.0);
+                    continue;
+                }
+                let iy = (oy * sh) as isize + t.off_y;
+                let src = &src_img[iy as usize * geo.w..][..geo.w];
+                dst[..ox_lo].fill(0.0);
+                dst[ox_hi..].fill(0.0);
+                if sw == 1 {
+                    let start = (ox_lo as isize + t.off_x) as usize;
+                    dst[ox_lo..ox_hi].copy_from_slice(&src[start..start + ox_hi - ox_lo]);
+                } else {
+                    for (ox, d) in dst.iter_mut().enumerate().take(ox_hi).skip(ox_lo) {
+                        *d = src[((ox * sw) as isize + t.off_x) as usize];
                     }
                 }
             }
         }
     }
 }
-
 }
 
 multiversion! {
@@ -183,45 +207,33 @@ multiversion! {
 fn col2im(geo: &ConvGeometry, col: &[f32], nc: usize, g: usize, dx: &mut [f32]) {
     let (hwo, p_len) = (geo.hw_out(), nc * geo.hw_out());
     let [sh, sw] = geo.stride;
-    let [ph, pw] = geo.padding;
-    let [dh, dw] = geo.dilation;
-    for ci in 0..geo.cig() {
-        let c = g * geo.cig() + ci;
-        for ky in 0..geo.kh {
-            let off_y = (ky * dh) as isize - ph as isize;
-            let (oy_lo, oy_hi) = valid_range(off_y, sh, geo.h, geo.h_out);
-            for kx in 0..geo.kw {
-                let off_x = (kx * dw) as isize - pw as isize;
-                let (ox_lo, ox_hi) = valid_range(off_x, sw, geo.w, geo.w_out);
-                let row = (ci * geo.kh + ky) * geo.kw + kx;
-                let src_row = &col[row * p_len..(row + 1) * p_len];
-                for i in 0..nc {
-                    let dst_img = &mut dx[(i * geo.c_in + c) * geo.hw_in()..][..geo.hw_in()];
-                    let src_img = &src_row[i * hwo..(i + 1) * hwo];
-                    for oy in oy_lo..oy_hi {
-                        let iy = (oy * sh) as isize + off_y;
-                        let dst = &mut dst_img[iy as usize * geo.w..][..geo.w];
-                        let src = &src_img[oy * geo.w_out..(oy + 1) * geo.w_out];
-                        if sw == 1 {
-                            let start = (ox_lo as isize + off_x) as usize;
-                            for (d, s) in dst[start..start + ox_hi - ox_lo]
-                                .iter_mut()
-                                .zip(&src[ox_lo..ox_hi])
-                            {
-                                *d += s;
-                            }
-                        } else {
-                            for (ox, s) in src.iter().enumerate().take(ox_hi).skip(ox_lo) {
-                                dst[((ox * sw) as isize + off_x) as usize] += s;
-                            }
-                        }
+    for t in taps(geo, g) {
+        let ((oy_lo, oy_hi), (ox_lo, ox_hi)) = (t.oy, t.ox);
+        let src_row = &col[t.row * p_len..(t.row + 1) * p_len];
+        for i in 0..nc {
+            let dst_img = &mut dx[(i * geo.c_in + t.c) * geo.hw_in()..][..geo.hw_in()];
+            let src_img = &src_row[i * hwo..(i + 1) * hwo];
+            for oy in oy_lo..oy_hi {
+                let iy = (oy * sh) as isize + t.off_y;
+                let dst = &mut dst_img[iy as usize * geo.w..][..geo.w];
+                let src = &src_img[oy * geo.w_out..(oy + 1) * geo.w_out];
+                if sw == 1 {
+                    let start = (ox_lo as isize + t.off_x) as usize;
+                    for (d, s) in dst[start..start + ox_hi - ox_lo]
+                        .iter_mut()
+                        .zip(&src[ox_lo..ox_hi])
+                    {
+                        *d += s;
+                    }
+                } else {
+                    for (ox, s) in src.iter().enumerate().take(ox_hi).skip(ox_lo) {
+                        dst[((ox * sw) as isize + t.off_x) as usize] += s;
                     }
                 }
             }
         }
     }
 }
-
 }
 
 /// For 1×1 input and output maps: the offset (ky·kw + kx) of the only kernel tap that reads the

@@ -1,6 +1,9 @@
 //! Compares every statistic with numpy / scipy reference values from `fixtures/stats_fixtures.json`
 //! (written by `fixtures/make_fixtures.py`; no Python is needed to run these tests).
 
+mod common;
+
+use common::f64s;
 use regnet_stats::{
     Edf, KsMethod, NormalizedEdfOptions, StatsError, bootstrap_best_with_indices, holm,
     kolmogorov_cdf, kolmogorov_sf, ks_2samp, ks_2samp_with, normalized_edf, normalized_weights,
@@ -9,20 +12,7 @@ use regnet_stats::{
 use serde_json::Value;
 
 fn fixtures() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/stats_fixtures.json"
-    );
-    let text = std::fs::read_to_string(path).expect("fixture file is in the tree");
-    serde_json::from_str(&text).expect("fixture file is valid JSON")
-}
-
-fn f64s(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
+    common::fixture("stats_fixtures.json")
 }
 
 fn close(got: f64, want: f64, tol: f64) -> bool {

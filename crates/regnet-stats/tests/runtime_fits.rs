@@ -1,9 +1,12 @@
 //! The runtime fits against numpy's `lstsq` / `corrcoef` (`fixtures/runtime_fixtures.json`, written by
 //! `fixtures/make_runtime_fixtures.py`), directly and through `analyze --runtime` on JSONL files.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use common::f64s;
 use regnet_stats::{
     AnalyzeOptions, Complexity, Population, Record, RuntimeFit, RuntimeSummary, StatsError,
     analyze, fit_line, fit_plane, runtime_fits, time_per_image,
@@ -13,20 +16,7 @@ use serde_json::Value;
 const TOL: f64 = 1e-9;
 
 fn fixtures() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/runtime_fixtures.json"
-    );
-    let text = std::fs::read_to_string(path).expect("fixture file is in the tree");
-    serde_json::from_str(&text).expect("fixture file is valid JSON")
-}
-
-fn f64s(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
+    common::fixture("runtime_fixtures.json")
 }
 
 /// Relative closeness: |got − want| ≤ 1e-9·|want|.

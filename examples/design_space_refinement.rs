@@ -16,15 +16,16 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Parser;
-use regnet_anynet::space::{Constraints, DesignSpace, Window, parse_window};
-use regnet_burn::backend::BackendKind;
-use regnet_quantized::{FitOptions, fit_quantized_linear};
-use regnet_stats::{AnalyzeOptions, Complexity, StatsError, analyze};
-use regnet_sweep::Shard;
-use regnet_train::{
-    DataOptions, DatasetKind, TrainConfig, TrainData, WithBackend, create_sweep, entry_spec,
-    load_data, run_sweep, with_backend,
+use regnet_space::nn::backend::BackendKind;
+use regnet_space::quantized::FitOptions;
+use regnet_space::spaces::parse_window;
+use regnet_space::stats::{AnalyzeOptions, Complexity, StatsError, analyze};
+use regnet_space::sweep::{PopulationEntry, ResultRecord, RunReport, Shard, Sweep, read_jsonl};
+use regnet_space::train::{
+    DataOptions, DatasetKind, TrainConfig, TrainData, TrainError, WithBackend, create_sweep,
+    entry_spec, load_data, run_sweep, with_backend,
 };
+use regnet_space::{Constraints, DesignSpace, Window, fit_quantized_linear};
 
 /// Command-line options (defaults: a 2-core CPU in about 2 minutes).
 #[derive(Debug, Parser)]
@@ -295,8 +296,8 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
 
 /// Mean e_fit (paper Figs. 8–9) of the best quarter of a space's models by error.
 fn best_e_fit(results: &Path) -> Result<Option<f64>, Box<dyn std::error::Error>> {
-    let (records, _) = regnet_sweep::read_jsonl::<regnet_sweep::ResultRecord>(results)?;
-    let mut rows: Vec<(f64, regnet_sweep::ResultRecord)> = records
+    let (records, _) = read_jsonl::<ResultRecord>(results)?;
+    let mut rows: Vec<(f64, ResultRecord)> = records
         .into_iter()
         .filter_map(|r| r.error.map(|e| (e, r)))
         .collect();
@@ -307,7 +308,7 @@ fn best_e_fit(results: &Path) -> Result<Option<f64>, Box<dyn std::error::Error>>
     let k = rows.len().div_ceil(4);
     let mut total = 0.0;
     for (_, r) in rows.iter().take(k) {
-        let entry = regnet_sweep::PopulationEntry {
+        let entry = PopulationEntry {
             id: r.id,
             sample: r.sample.clone(),
         };
@@ -319,7 +320,7 @@ fn best_e_fit(results: &Path) -> Result<Option<f64>, Box<dyn std::error::Error>>
 
 /// One shard of a sweep, trained on whichever backend `--backend` names.
 struct ShardJob<'a> {
-    sweep: &'a regnet_sweep::Sweep,
+    sweep: &'a Sweep,
     shard: Shard,
     resume: bool,
     jobs: usize,
@@ -328,8 +329,8 @@ struct ShardJob<'a> {
 }
 
 impl WithBackend for ShardJob<'_> {
-    type Out = Result<regnet_sweep::RunReport, regnet_train::TrainError>;
-    fn run<B: regnet_burn::TrainBackend>(self, device: B::Device, name: &str) -> Self::Out {
+    type Out = Result<RunReport, TrainError>;
+    fn run<B: regnet_space::nn::TrainBackend>(self, device: B::Device, name: &str) -> Self::Out {
         run_sweep::<B>(
             self.sweep,
             self.shard,

@@ -17,6 +17,7 @@ mod data;
 mod run;
 mod schedule;
 mod sweep;
+mod tensors;
 
 pub use backend::{WithBackend, with_backend};
 pub use config::{Preset, REFERENCE_BATCH, REFERENCE_LR, TrainConfig};
@@ -24,6 +25,7 @@ pub use data::{DataOptions, DatasetKind, load_data};
 pub use run::{TrainData, TrainOptions, TrainSummary, evaluate, train};
 pub use schedule::{CosineSchedule, LrUpdate};
 pub use sweep::{create_sweep, entry_spec, run_sweep};
+pub use tensors::{TopKMistakes, batch_to_tensors, count_mistakes, init_model};
 
 use thiserror::Error;
 
@@ -36,6 +38,14 @@ pub enum TrainError {
         /// The field.
         field: &'static str,
         /// What is wrong.
+        message: String,
+    },
+    /// Logits and labels of a batch do not fit together ([`count_mistakes`]).
+    #[error("{field}: {message}")]
+    Batch {
+        /// `labels` or `logits`.
+        field: &'static str,
+        /// What is wrong, with the values.
         message: String,
     },
     /// The model could not be built from the spec.

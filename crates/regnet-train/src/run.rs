@@ -10,17 +10,16 @@ use burn::optim::decay::WeightDecayConfig;
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{GradientsParams, Optimizer, SgdConfig};
 use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder, Recorder};
-use burn::tensor::backend::Backend;
-use burn::tensor::{ElementConversion, Int, Tensor, TensorData};
+use burn::tensor::{ElementConversion, Tensor};
 use indicatif::{ProgressBar, ProgressStyle};
 use regnet_anynet::{AnyNetSpec, Complexity};
 use regnet_burn::{RegNetOps, TrainBackend};
-use regnet_data::{Batch, Loader};
+use regnet_data::Loader;
 use regnet_sweep::{EpochStats, JsonlWriter, TrainOutcome, read_jsonl};
 use serde::{Deserialize, Serialize};
 
-use crate::{TrainConfig, TrainError};
-use regnet_burn::{AnyNet, AnyNetConfig};
+use crate::{TopKMistakes, TrainConfig, TrainError, batch_to_tensors, count_mistakes, init_model};
+use regnet_burn::AnyNet;
 
 /// The data of a run: a shuffled, augmented training loader and a fixed-order test loader.
 #[derive(Debug, Clone)]
@@ -138,17 +137,6 @@ fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> Result<(), TrainEr
     regnet_sweep::write_json_atomic(path, value).map_err(TrainError::from)
 }
 
-/// Converts a data batch to tensors on `device`.
-fn to_tensors<B: Backend>(batch: &Batch, device: &B::Device) -> (Tensor<B, 4>, Tensor<B, 1, Int>) {
-    let x = Tensor::from_data(
-        TensorData::new(batch.images.clone(), [batch.n, batch.c, batch.h, batch.w]),
-        device,
-    );
-    let labels: Vec<i64> = batch.labels.iter().map(|&l| i64::from(l)).collect();
-    let y = Tensor::from_data(TensorData::new(labels, [batch.n]), device);
-    (x, y)
-}
-
 /// Test top-1 and top-5 error (%) of `model` over a loader (eval mode: BN running statistics), on
 /// its first `max_batches` batches if given.
 pub fn evaluate<B: RegNetOps>(
@@ -157,32 +145,16 @@ pub fn evaluate<B: RegNetOps>(
     max_batches: Option<usize>,
     device: &B::Device,
 ) -> Result<(f64, f64), TrainError> {
-    let (mut n, mut wrong1, mut wrong5) = (0usize, 0usize, 0usize);
+    let mut mistakes = TopKMistakes::default();
     for batch in test.epoch(0).take(max_batches.unwrap_or(usize::MAX)) {
         let batch = batch?;
         if batch.n == 0 {
             continue;
         }
-        let (x, _) = to_tensors::<B>(&batch, device);
-        let logits = model.forward(x);
-        let classes = logits.dims()[1];
-        let values: Vec<f32> = logits
-            .into_data()
-            .convert::<f32>()
-            .to_vec()
-            .map_err(|e| ckpt_err(Path::new("<logits>"), format!("{e:?}")))?;
-        for (k, &label) in batch.labels.iter().enumerate() {
-            let row = &values[k * classes..(k + 1) * classes];
-            let target = row[label as usize];
-            // Rank = number of classes scored strictly higher (ties count in the model's favour).
-            let rank = row.iter().filter(|&&v| v > target).count();
-            wrong1 += usize::from(rank >= 1);
-            wrong5 += usize::from(rank >= 5);
-        }
-        n += batch.n;
+        let (x, _) = batch_to_tensors::<B>(&batch, device);
+        mistakes += count_mistakes(model.forward(x), &batch.labels)?;
     }
-    let pct = |w: usize| 100.0 * w as f64 / n.max(1) as f64;
-    Ok((pct(wrong1), pct(wrong5)))
+    Ok((mistakes.top1_err(), mistakes.top5_err()))
 }
 
 fn peak_rss_bytes() -> Option<u64> {
@@ -191,9 +163,6 @@ fn peak_rss_bytes() -> Option<u64> {
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
-
-/// Serialises seeding + initialisation across threads (see [`train`]).
-static INIT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Trains `spec` on `data` with recipe `cfg` (paper §3: SGD, half-period cosine, brief schedules).
 ///
@@ -216,19 +185,10 @@ pub fn train<B: TrainBackend>(
     let complexity = spec.complexity(data.resolution)?;
     let schedule = cfg.schedule();
 
-    // burn's backend RNG is process-global: seeding and initialising under one lock keeps the
-    // initial weights a function of the seed alone when several models train concurrently (sweep
-    // `--jobs`). Nothing after initialisation draws from the backend RNG (no dropout; data order and
-    // augmentation have their own generators).
-    let mut model: AnyNet<B> = {
-        let _guard = INIT_LOCK
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        B::seed(device, cfg.seed);
-        AnyNetConfig::new(spec.clone())
-            .with_zero_init_last_bn(cfg.zero_init_final_gamma)
-            .init(device)?
-    };
+    // Seeded under a process-wide lock: the initial weights are a function of the seed alone when
+    // several models train concurrently (sweep `--jobs`). Nothing after initialisation draws from
+    // the backend RNG (no dropout; data order and augmentation have their own generators).
+    let mut model: AnyNet<B> = init_model(&spec, cfg.seed, cfg.zero_init_final_gamma, device)?;
     let mut momentum = MomentumConfig::new()
         .with_momentum(cfg.momentum)
         .with_dampening(0.0)
@@ -327,7 +287,7 @@ pub fn train<B: TrainBackend>(
                 continue;
             }
             lr = schedule.lr(epoch, i, iters);
-            let (x, y) = to_tensors::<B>(&batch, device);
+            let (x, y) = batch_to_tensors::<B>(&batch, device);
             let logits = model.forward(x);
             let pred = logits.clone().argmax(1).reshape([batch.n]);
             let hits = pred.equal(y.clone()).int().sum();

@@ -136,7 +136,6 @@ pub fn init_model<B: Backend>(
 mod tests {
     use super::*;
     use burn::backend::Flex;
-    use burn::module::Module;
     use regnet_anynet::zoo;
 
     fn logits(rows: &[[f32; 6]]) -> Tensor<Flex, 2> {

@@ -11,7 +11,7 @@ Two modes, both single-threaded, timing only the counting / sampling loop (not i
               python3 bench/pycls_count.py count /tmp/a.jsonl
 
   sample  Rejection-sample N models in 360-400 MF at 224 from anynetx-a or pycls-regnet with numpy draws
-          (the distributions of conventions (c): log-uniform with ceil quantization, power-of-two
+          (the distributions of docs/conventions.md §D: log-uniform with ceil quantization, power-of-two
           choices), pycls's `generate_regnet` / `adjust_ws_gs_comp` and `AnyNet._complexity`; print
           accepted samples per second and the acceptance rate.
 

@@ -3,7 +3,7 @@
 //! "Designing Network Design Spaces" (Radosavovic, Kosaraju, Girshick, He, Dollár, CVPR 2020) as one
 //! library: design spaces of networks, sampled, counted exactly, trained briefly and compared as
 //! populations. `cargo add regnet-space` gives the method without burn; `--features burn` adds the
-//! models, data and training (and re-exports [`burn`] itself, so no pin of your own is needed).
+//! models, data and training (and re-exports `burn` itself, so no pin of your own is needed).
 //!
 //! The method, in the paper's order, and where each step lives:
 //!

@@ -59,7 +59,7 @@ fn fixture() -> Fixture {
 }
 
 /// pycls 0.1.1 ships the paper-era `adjust_ws_gs_comp`; current pycls (the convention this project
-/// follows, regnet-conventions.md (a) step 7) uses `adjust_block_compatibility` with an lcm for integer
+/// follows, docs/conventions.md §A step 6) uses `adjust_block_compatibility` with an lcm for integer
 /// bottleneck multipliers, max(1, ·) guards and a divisibility check. They agree whenever bot_mul = 1,
 /// and for every fixture case except these two, whose current-pycls values are asserted by hand below.
 const ADJUST_DIFFERS: [&str; 2] = ["X-200MF bm_2.0 g_3", "X-400MF bm_0.3 g_8"];

@@ -1,5 +1,5 @@
 //! Exact complexity: flops (multiply-adds), params and activations, counted as pycls does
-//! (paper §3.1 "complexity"; conventions (b)).
+//! (paper §3.1 "complexity"; docs/conventions.md §B).
 
 use serde::{Deserialize, Serialize};
 
@@ -85,8 +85,8 @@ tally!(u64);
 tally!(u128);
 
 /// The running record (h, w, flops, params, acts) of pycls's `complexity` walk: the one
-/// implementation of the counting conventions (b), shared by [`AnyNetSpec::complexity`] (in `u128`)
-/// and the samplers' [`crate::space::count_complexity`] (in `u64`).
+/// implementation of the counting conventions (docs/conventions.md §B), shared by
+/// [`AnyNetSpec::complexity`] (in `u128`) and the samplers' [`crate::space::count_complexity`] (in `u64`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Counter<T: Tally> {
     /// Current height of the walk.
@@ -146,7 +146,7 @@ impl<T: Tally> Counter<T> {
         );
     }
 
-    /// Adds one layer (conventions (b), the table).
+    /// Adds one layer (docs/conventions.md §B, the table).
     pub(crate) fn op(&mut self, op: Op) {
         let of = |x: u64| T::of(x);
         match op {

@@ -70,7 +70,7 @@ pub struct StemPlan {
     pub w: u32,
 }
 
-/// One block with all derived widths (convention (a) step 8, (b), (f)).
+/// One block with all derived widths (docs/conventions.md §A step 7, §B, §C).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BlockPlan {
     /// Block type.

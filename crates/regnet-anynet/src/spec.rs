@@ -223,7 +223,7 @@ impl StageSpec {
         1.0 / self.bot_mul
     }
 
-    /// Bottleneck width w_b = round_half_even(w · bot_mul) (pycls; convention (a) step 8).
+    /// Bottleneck width w_b = round_half_even(w · bot_mul) (pycls; docs/conventions.md §A step 7).
     pub fn w_b(&self) -> u32 {
         (f64::from(self.w) * self.bot_mul).round_ties_even() as u32
     }

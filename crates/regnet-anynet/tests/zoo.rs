@@ -1,5 +1,5 @@
 //! The zoo against the paper (Figs. 15–16, regnet-zoo.md) and the worked examples of
-//! regnet-conventions.md, to the integer where the reference gives integers.
+//! docs/conventions.md, to the integer where the reference gives integers.
 
 use regnet_anynet::{RegNetParams, zoo};
 

@@ -3,9 +3,9 @@
 //! | name | cargo feature | inference type | training type |
 //! |---|---|---|---|
 //! | `flex` (default) | `flex` | [`Flex`] | [`FlexAutodiff`] |
-//! | `ndarray` | `ndarray` | [`NdArray`] | [`NdArrayAutodiff`] |
-//! | `cuda` | `cuda` | [`Cuda`] | [`CudaAutodiff`] |
-//! | `wgpu` | `wgpu` | [`Wgpu`] | [`WgpuAutodiff`] |
+//! | `ndarray` | `ndarray` | `NdArray` | `NdArrayAutodiff` |
+//! | `cuda` | `cuda` | `Cuda` | `CudaAutodiff` |
+//! | `wgpu` | `wgpu` | `Wgpu` | `WgpuAutodiff` |
 //!
 //! A binary picks one with [`BackendKind`] (parsed from `flex|ndarray|cuda|wgpu`), whose
 //! [`BackendKind::ensure_compiled`] says which feature to turn on when a backend is missing.

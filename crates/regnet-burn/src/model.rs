@@ -353,7 +353,7 @@ impl<B: RegNetOps> SqueezeExcitation<B> {
 /// without final ReLU and projection `res_bottleneck_linear_block`).
 ///
 /// 1×1 conv w_in→w_b, BN, ReLU; 3×3 group conv w_b→w_b with the block stride (stride on the 3×3, as
-/// ResNet v1.5 and pycls), BN, ReLU; [SE]; 1×1 conv w_b→w_out, BN; residual add (identity or
+/// ResNet v1.5 and pycls), BN, ReLU; \[SE\]; 1×1 conv w_b→w_out, BN; residual add (identity or
 /// projection); ReLU.
 #[derive(Module, Debug)]
 pub struct BottleneckBlock<B: Backend> {

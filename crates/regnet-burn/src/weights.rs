@@ -1,7 +1,7 @@
 //! PyTorch checkpoints: the names pycls, timm and torchvision give each tensor, import of `.pth` /
 //! `.safetensors` files into an [`AnyNet`], and export to safetensors in those names.
 //!
-//! Checkpoint concerns live here only; the architecture ([`crate::model`]) knows nothing of them.
+//! Checkpoint concerns live here only; the architecture (the modules of [`crate::AnyNet`]) knows nothing of them.
 //! The mapping goes from each burn parameter path (e.g. `stages.0.1.a.weight`, enum variants
 //! skipped) to the checkpoint key (pycls `s1.b2.f.a.weight`, timm `s1.b2.conv1.conv.weight`,
 //! torchvision `trunk_output.block1.block1-1.f.a.0.weight`). Loading is strict: every model tensor

@@ -96,7 +96,7 @@ fn num_params_equals_analytic_params_for_small_zoo_models() {
         let spec = zoo::model(name).unwrap();
         assert_params(&build(&spec), &spec, name);
     }
-    // The pycls reference value of RegNetY-200MF (conventions (b)).
+    // The pycls reference value of RegNetY-200MF (docs/conventions.md §B).
     let y200 = build(&zoo::model("RegNetY-200MF").unwrap());
     assert_eq!(y200.num_learnable_params(), 3_162_996);
 }

@@ -66,7 +66,7 @@ mod tests {
 
     #[test]
     fn pycls_warmup_factors_for_five_epochs() {
-        // regnet-conventions.md (e): epochs 0..4 use 0.1, 0.28, 0.46, 0.64, 0.82 times the cosine value.
+        // docs/conventions.md §F: epochs 0..4 use 0.1, 0.28, 0.46, 0.64, 0.82 times the cosine value.
         let s = CosineSchedule {
             base_lr: 0.8,
             max_epoch: 100,

@@ -110,7 +110,7 @@ impl std::ops::AddAssign for TopKMistakes {
 /// Serialises seeding + initialisation across threads (see [`init_model`]).
 static INIT_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Builds the burn model of `spec` with pycls's initialisation (conventions §F) drawn from `seed`.
+/// Builds the burn model of `spec` with pycls's initialisation (docs/conventions.md §F) drawn from `seed`.
 ///
 /// burn's backend RNG is process-global: this seeds it and initialises the model under one
 /// process-wide lock, so the initial weights are a function of `seed` alone even when several

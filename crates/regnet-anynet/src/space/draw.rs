@@ -1,4 +1,4 @@
-//! Quantized one-parameter draws with pycls's sampler semantics (conventions (c), `pycls/sweep/random.py`).
+//! Quantized one-parameter draws with pycls's sampler semantics (docs/conventions.md §D, `pycls/sweep/random.py`).
 //!
 //! Every value is drawn in a closed interval [low, high] and quantized to a multiple of `q`. The uniform
 //! numbers come from the 53 high bits of a ChaCha word, and `exp`/`ln`/`log2` from the pure-Rust `libm`

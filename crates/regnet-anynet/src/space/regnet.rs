@@ -148,7 +148,7 @@ impl RegNetSpace {
         }
     }
 
-    /// pycls's `regnet_sampler` with its default ranges (conventions (c)): DEPTH 12–28 uniform q 1,
+    /// pycls's `regnet_sampler` with its default ranges (docs/conventions.md §D): DEPTH 12–28 uniform q 1,
     /// W0 8–256 log-uniform q 8, WA 8–256 log-uniform q 0.1, WM 2–3 log-uniform q 0.001, GROUP_W 8–128
     /// power2_or_log_uniform q 8, BOT_MUL 1; 4 regular stages; duplicates skipped. X block, no SE
     /// (pycls's REGNET.SE_ON default).

@@ -4,7 +4,7 @@
 //! training step in: convolution with both gradients in one call, and training-mode BatchNorm2d
 //! with an optional residual add and ReLU (the paper's X block is conv → BN → ReLU twice, then
 //! conv → BN → add → ReLU). Every method has a default written with burn's standard ops
-//! ([`reference`]), so any backend works with a one-line impl:
+//! ([`reference`](mod@reference)), so any backend works with a one-line impl:
 //!
 //! ```ignore
 //! impl regnet_burn::ops::RegNetOps for MyBackend {}
@@ -32,7 +32,7 @@ thread_local! {
     static FORCE_REFERENCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Runs `f` with every [`RegNetOps`] call made on this thread routed to [`reference`] (burn's
+/// Runs `f` with every [`RegNetOps`] call made on this thread routed to [`reference`](mod@reference) (burn's
 /// standard ops), also on backends with kernels of their own: the same model can then be run
 /// both ways to compare them, or to rule the kernels out when debugging. Nested calls are fine.
 pub fn with_reference_ops<R>(f: impl FnOnce() -> R) -> R {
@@ -119,7 +119,7 @@ pub struct BatchNormSaved<B: Backend> {
 
 /// A burn backend with the operations an AnyNet trains with (see the module docs).
 ///
-/// All tensors are NCHW. Implementations must agree with [`reference`] (the defaults) to float
+/// All tensors are NCHW. Implementations must agree with [`reference`](mod@reference) (the defaults) to float
 /// rounding; `tests/ops.rs` checks the flex kernels against it.
 pub trait RegNetOps: Backend {
     /// 2-D convolution (burn's `conv2d`): `x [n, c_in, h, w]`, `weight [c_out, c_in/groups, kh,

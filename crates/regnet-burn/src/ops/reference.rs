@@ -55,7 +55,7 @@ pub fn conv2d_backward<B: Backend>(
 }
 
 /// Training-mode BatchNorm from tensor ops: μ and σ² (biased) per channel over `[n, h·w]`,
-/// y = (x − μ)·γ/√(σ² + ε) + β [+ r], [ReLU].
+/// y = (x − μ)·γ/√(σ² + ε) + β \[+ r\], \[ReLU\].
 pub fn batch_norm<B: Backend>(
     x: FloatTensor<B>,
     gamma: FloatTensor<B>,

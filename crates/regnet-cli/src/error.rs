@@ -30,6 +30,9 @@ pub enum CliError {
     /// A sweep directory is unusable.
     #[error(transparent)]
     Sweep(#[from] regnet_sweep::SweepError),
+    /// Training or a sweep failed; the message names the file, field or spec value at fault.
+    #[error(transparent)]
+    Train(regnet_train::TrainError),
     /// JSON output failed.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),

@@ -11,7 +11,7 @@ use regnet_train::{TrainConfig, TrainData, create_sweep, run_sweep};
 use crate::CliError;
 use crate::backend::{WithBackend, with_backend};
 use crate::sample::parse_window;
-use crate::train::{RecipeArgs, flag};
+use crate::train::{RecipeArgs, recipe_error};
 
 /// Arguments of `regnet sweep`.
 #[derive(Debug, ClapArgs)]
@@ -70,7 +70,7 @@ impl WithBackend for Job {
             name,
             &device,
         )
-        .map_err(flag("out"))
+        .map_err(recipe_error)
     }
 }
 
@@ -108,7 +108,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         ..Constraints::default()
     };
     let (sweep, stats) =
-        create_sweep(&a.out, space, constraints, a.n, a.recipe.seed).map_err(flag("space"))?;
+        create_sweep(&a.out, space, constraints, a.n, a.recipe.seed).map_err(recipe_error)?;
     eprintln!(
         "{}: {} models sampled in {} tries (acceptance {:.3}%) → {}",
         a.space,

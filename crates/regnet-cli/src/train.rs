@@ -74,7 +74,7 @@ impl RecipeArgs {
         cfg.seed = self.seed;
         cfg.max_train_batches = self.max_train_batches;
         cfg.max_test_batches = self.max_test_batches;
-        cfg.validate().map_err(flag("epochs"))?;
+        cfg.validate().map_err(recipe_error)?;
         Ok(cfg)
     }
 
@@ -91,7 +91,32 @@ impl RecipeArgs {
             workers: self.workers,
             ..DataOptions::default()
         })
-        .map_err(flag("data-dir"))
+        .map_err(recipe_error)
+    }
+}
+
+/// Maps a training error to a CLI error: a recipe or data value to the flag that set it, anything
+/// else (files, checkpoints, specs) as it is, since its message names the file or field.
+pub fn recipe_error(e: regnet_train::TrainError) -> CliError {
+    use regnet_train::TrainError;
+    match e {
+        TrainError::Config { field, message } => CliError::Flag {
+            flag: match field {
+                "epochs" => "epochs",
+                "batch_size" => "batch",
+                "base_lr" => "lr",
+                "dataset" => "dataset",
+                "data_dir" => "data-dir",
+                "space" => "space",
+                // momentum, weight decay, log period: set by the preset.
+                _ => "preset",
+            },
+            message: message
+                .strip_prefix(&format!("--{field} "))
+                .unwrap_or(&message)
+                .to_string(),
+        },
+        other => CliError::Train(other),
     }
 }
 
@@ -139,7 +164,7 @@ impl WithBackend for Job {
             backend: name.to_string(),
             ..TrainOptions::default()
         };
-        train::<B>(&self.spec, &self.data, &self.cfg, &opts, &device).map_err(flag("out"))
+        train::<B>(&self.spec, &self.data, &self.cfg, &opts, &device).map_err(recipe_error)
     }
 }
 

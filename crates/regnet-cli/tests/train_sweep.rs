@@ -147,3 +147,35 @@ fn train_takes_an_activation_and_names_a_bad_one() {
         "{err}"
     );
 }
+
+/// Each recipe error names the flag that set the bad value, not a neighbouring one.
+#[test]
+fn recipe_errors_name_their_own_flag() {
+    for (flag, value, expected) in [
+        ("--lr", "-1", "--lr: must be finite and > 0, got -1"),
+        ("--epochs", "0", "--epochs: must be at least 1"),
+        ("--batch", "0", "--batch: must be at least 1"),
+        ("--preset", "fast", "--preset: "),
+        ("--dataset", "mnist", "--dataset: "),
+    ] {
+        let out = regnet()
+            .args(["train", "--model", "RegNetX-200MF"])
+            .arg(format!("{flag}={value}"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {err}");
+        assert!(
+            err.starts_with(&format!("error: {expected}")),
+            "{flag} {value}: {err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "{flag} {value}: {err}");
+    }
+    // A data set that needs a directory names --data-dir.
+    let out = regnet()
+        .args(["train", "--model", "RegNetX-200MF", "--dataset", "cifar10"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: --data-dir: "), "{err}");
+}

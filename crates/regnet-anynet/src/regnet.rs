@@ -54,33 +54,50 @@ pub struct RegNetParams {
     pub q: u32,
 }
 
+// serde's defaults: the same values as `RegNetParams::regnetx` (pycls's REGNET and MODEL defaults).
 fn one() -> f64 {
-    1.0
+    RegNetParams::DEFAULT_BOT_MUL
 }
 fn two() -> u32 {
-    2
+    RegNetParams::DEFAULT_STRIDE
 }
 fn three() -> u32 {
-    3
+    RegNetParams::DEFAULT_IN_CHANNELS
 }
 fn eight() -> u32 {
-    8
+    DEFAULT_Q
 }
 fn thirty_two() -> u32 {
-    32
+    RegNetParams::DEFAULT_STEM_W
 }
 fn thousand() -> u32 {
-    1000
+    RegNetParams::DEFAULT_NUM_CLASSES
 }
 fn imagenet_stem() -> StemType {
-    StemType::SimpleStemIn
+    RegNetParams::DEFAULT_STEM
 }
 fn x_block() -> BlockType {
-    BlockType::ResBottleneck
+    RegNetParams::DEFAULT_BLOCK
 }
 
 impl RegNetParams {
-    /// A RegNetX for ImageNet (stem 32, stride 2, bot_mul 1, no SE, 1000 classes).
+    /// Bottleneck multiplier of every zoo RegNet (pycls `REGNET.BOT_MUL`).
+    pub const DEFAULT_BOT_MUL: f64 = 1.0;
+    /// Stride of each stage's first block (pycls `REGNET.STRIDE`).
+    pub const DEFAULT_STRIDE: u32 = 2;
+    /// Stem (pycls `REGNET.STEM_TYPE`).
+    pub const DEFAULT_STEM: StemType = StemType::SimpleStemIn;
+    /// Stem width (pycls `REGNET.STEM_W`).
+    pub const DEFAULT_STEM_W: u32 = 32;
+    /// Block (pycls `REGNET.BLOCK_TYPE`, the X block).
+    pub const DEFAULT_BLOCK: BlockType = BlockType::ResBottleneck;
+    /// ImageNet classes.
+    pub const DEFAULT_NUM_CLASSES: u32 = 1000;
+    /// RGB input.
+    pub const DEFAULT_IN_CHANNELS: u32 = 3;
+
+    /// A RegNetX for ImageNet (stem 32, stride 2, bot_mul 1, no SE, 1000 classes): the `DEFAULT_*`
+    /// constants, which are also the defaults of a deserialized `RegNetParams`.
     pub fn regnetx(d: u32, w0: u32, wa: f64, wm: f64, g: u32) -> Self {
         Self {
             d,
@@ -88,15 +105,15 @@ impl RegNetParams {
             wa,
             wm,
             g,
-            bot_mul: 1.0,
+            bot_mul: Self::DEFAULT_BOT_MUL,
             se_r: None,
-            stride: 2,
-            stem: StemType::SimpleStemIn,
-            stem_w: 32,
-            block: BlockType::ResBottleneck,
+            stride: Self::DEFAULT_STRIDE,
+            stem: Self::DEFAULT_STEM,
+            stem_w: Self::DEFAULT_STEM_W,
+            block: Self::DEFAULT_BLOCK,
             head_w: 0,
-            num_classes: 1000,
-            in_channels: 3,
+            num_classes: Self::DEFAULT_NUM_CLASSES,
+            in_channels: Self::DEFAULT_IN_CHANNELS,
             q: DEFAULT_Q,
         }
     }
@@ -126,31 +143,8 @@ impl RegNetParams {
     pub fn to_spec(&self) -> Result<AnyNetSpec, SpecError> {
         let q = self.quantized()?;
         let mut stages = Vec::with_capacity(4);
-        let mut err = None;
-        q.for_each_stage(|w, d| {
-            if err.is_some() {
-                return;
-            }
-            let i = stages.len();
-            match adjust_block_compatibility(
-                i,
-                StageCompat {
-                    w,
-                    bot_mul: self.bot_mul,
-                    g: self.g,
-                },
-            ) {
-                Ok(c) => stages.push(StageSpec {
-                    d,
-                    w: c.w,
-                    stride: self.stride,
-                    bot_mul: c.bot_mul,
-                    g: c.g,
-                }),
-                Err(e) => err = Some(e),
-            }
-        })?;
-        if let Some(e) = err {
+        let built = regnet_stages(&q, self.bot_mul, self.g, self.stride, &mut stages)?;
+        if let Some(e) = built.compat {
             return Err(e.into());
         }
         let spec = AnyNetSpec {
@@ -167,4 +161,46 @@ impl RegNetParams {
         spec.validate()?;
         Ok(spec)
     }
+}
+
+/// What [`regnet_stages`] built: the stage counts of the generator and the first compatibility
+/// failure, if any.
+pub(crate) struct RegNetStages {
+    /// Distinct widths (`num_stages`).
+    pub num: usize,
+    /// max k_j + 1 (`total_stages`).
+    pub total: usize,
+    /// The first stage whose (w, bot_mul, g) could not be made compatible (that stage is left out).
+    pub compat: Option<regnet_quantized::QuantizedError>,
+}
+
+/// Appends the stages of a RegNet to `stages`: one stage per distinct quantized width, each passed
+/// through pycls's compatibility adjustment (docs/conventions.md §A steps 4–6), every stage with
+/// `stride`. The one implementation behind [`RegNetParams::to_spec`] and the samplers'
+/// `RegNetSpace::fill_spec`. Errors: the generator's; a compatibility failure is reported in the
+/// result so that a caller can rank it after the stage-count check.
+pub(crate) fn regnet_stages(
+    q: &QuantizedLinear,
+    bot_mul: f64,
+    g: u32,
+    stride: u32,
+    stages: &mut Vec<StageSpec>,
+) -> Result<RegNetStages, regnet_quantized::QuantizedError> {
+    let mut compat = None;
+    let (num, total) = q.for_each_stage(|w, d| {
+        if compat.is_some() {
+            return;
+        }
+        match adjust_block_compatibility(stages.len(), StageCompat { w, bot_mul, g }) {
+            Ok(c) => stages.push(StageSpec {
+                d,
+                w: c.w,
+                stride,
+                bot_mul: c.bot_mul,
+                g: c.g,
+            }),
+            Err(e) => compat = Some(e),
+        }
+    })?;
+    Ok(RegNetStages { num, total, compat })
 }

@@ -1,11 +1,11 @@
 //! The RegNet design spaces (paper §3.3 and §4, Table 1) and pycls's RegNet sweep sampler.
 
 use rand::Rng;
-use regnet_quantized::{QuantizedLinear, StageCompat, adjust_block_compatibility};
+use regnet_quantized::QuantizedLinear;
 use serde::{Deserialize, Serialize};
 
 use super::{ParamRange, Reject, SampleError, draw::Dist};
-use crate::{AnyNetSpec, BlockType, Complexity, RegNetParams, StageSpec, StemType};
+use crate::{AnyNetSpec, BlockType, Complexity, RegNetParams, StemType};
 
 /// The paper's §4 limits fitted in Fig. 12 and suggested by pycls's sweep configs: for flops F in GF,
 /// params < a + b·F (in M) and acts < c·√F (in M).
@@ -293,26 +293,13 @@ impl RegNetSpace {
             return Err(Reject::Stages);
         }
         let bot_mul = 1.0 / f64::from(p.b);
-        let mut compat_failed = false;
-        let (num, total) = ql
-            .for_each_stage(|w, d| {
-                let i = spec.stages.len();
-                match adjust_block_compatibility(i, StageCompat { w, bot_mul, g: p.g }) {
-                    Ok(c) => spec.stages.push(StageSpec {
-                        d,
-                        w: c.w,
-                        stride: 2,
-                        bot_mul,
-                        g: c.g,
-                    }),
-                    Err(_) => compat_failed = true,
-                }
-            })
+        let built = crate::regnet::regnet_stages(&ql, bot_mul, p.g, 2, &mut spec.stages)
             .map_err(|_| Reject::Stages)?;
+        let (num, total) = (built.num, built.total);
         if num < self.stages.0 || num > self.stages.1 || (self.regular && num != total) {
             return Err(Reject::Stages);
         }
-        if compat_failed {
+        if built.compat.is_some() {
             return Err(Reject::Compat);
         }
         spec.validate().map_err(|_| Reject::Compat)

@@ -2,12 +2,16 @@
 
 use crate::error::{Result, StatsError, check_finite, check_sample};
 
-/// The empirical distribution function of model errors, RegNet paper §3.1:
+/// The empirical distribution function of model errors, RegNet paper §3.1 (eq. 1):
 ///
 /// F(e) = (1/n) · Σ_i 1\[e_i < e\]
 ///
 /// i.e. the fraction of models whose error is *strictly* below `e`. The legend of the paper's figures
 /// reports `n`, the minimum error and the mean error (the mean is the area to the right of the curve).
+///
+/// [`Edf::weighted`] gives model i the weight w_i: F(e) = Σ_i w_i·1\[e_i < e\] / Σ_i w_i. With the
+/// weights of [`normalized_weights`] that is the normalized EDF of the NDS paper (Radosavovic et al.,
+/// ICCV 2019, §3.2, "normalized comparison"); the plain EDF is the case w_i = 1.
 ///
 /// ```
 /// use regnet_stats::Edf;
@@ -15,11 +19,17 @@ use crate::error::{Result, StatsError, check_finite, check_sample};
 /// assert_eq!(edf.eval(2.0), 0.25); // strict: only 1.0 is below 2.0
 /// assert_eq!(edf.eval(2.5), 0.75);
 /// assert_eq!((edf.n(), edf.min(), edf.mean()), (4, 1.0, 2.0));
+/// let weighted = Edf::weighted(&[3.0, 1.0], &[3.0, 1.0])?;
+/// assert_eq!((weighted.eval(2.0), weighted.mean()), (0.25, 2.5));
 /// # Ok::<(), regnet_stats::StatsError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edf {
+    /// Errors in increasing order.
     sorted: Vec<f64>,
+    /// `cumulative[i]` = total normalized weight of `sorted[..i]`: i/n for the plain EDF; `cumulative[n]` = 1.
+    cumulative: Vec<f64>,
+    /// (Weighted) mean error.
     mean: f64,
 }
 
@@ -38,86 +48,18 @@ impl Edf {
         check_sample("errors", errors)?;
         let mut sorted = errors.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let mean = mean(errors);
-        Ok(Self { sorted, mean })
+        let n = sorted.len() as f64;
+        let cumulative = (0..=sorted.len()).map(|i| i as f64 / n).collect();
+        Ok(Self {
+            sorted,
+            cumulative,
+            mean: mean(errors),
+        })
     }
 
-    /// F(e) = (1/n)·#{e_i < e} (RegNet paper §3.1, strict inequality).
-    pub fn eval(&self, e: f64) -> f64 {
-        let below = self.sorted.partition_point(|&x| x < e);
-        below as f64 / self.sorted.len() as f64
-    }
-
-    /// [`Edf::eval`] at each point.
-    pub fn eval_many(&self, points: &[f64]) -> Vec<f64> {
-        points.iter().map(|&e| self.eval(e)).collect()
-    }
-
-    /// The step points: each distinct error and the fraction of models at or below it.
-    ///
-    /// Joining `(e_(i), i/n)` as pycls's `plot_edf` does gives the same curve at the data points.
-    pub fn steps(&self) -> Vec<EdfStep> {
-        let n = self.sorted.len() as f64;
-        let mut steps: Vec<EdfStep> = Vec::new();
-        for (i, &value) in self.sorted.iter().enumerate() {
-            let fraction = (i + 1) as f64 / n;
-            match steps.last_mut() {
-                Some(last) if last.value == value => last.fraction = fraction,
-                _ => steps.push(EdfStep { value, fraction }),
-            }
-        }
-        steps
-    }
-
-    /// Number of models n.
-    pub fn n(&self) -> usize {
-        self.sorted.len()
-    }
-
-    /// Minimum error.
-    pub fn min(&self) -> f64 {
-        self.sorted[0]
-    }
-
-    /// Maximum error.
-    pub fn max(&self) -> f64 {
-        self.sorted[self.sorted.len() - 1]
-    }
-
-    /// Mean error.
-    pub fn mean(&self) -> f64 {
-        self.mean
-    }
-
-    /// The errors in increasing order.
-    pub fn sorted(&self) -> &[f64] {
-        &self.sorted
-    }
-
-    /// The paper's legend entry `name [n|min|mean]`, errors with one decimal.
-    pub fn legend(&self, name: &str) -> String {
-        format!("{name} [{}|{:.1}|{:.1}]", self.n(), self.min(), self.mean())
-    }
-}
-
-/// An EDF where model i carries weight w_i: F(e) = Σ_i w_i·1\[e_i < e\] / Σ_i w_i.
-///
-/// With the weights of [`normalized_weights`] this is the normalized EDF of the NDS paper
-/// (Radosavovic et al., ICCV 2019, §3.2, "normalized comparison").
-#[derive(Debug, Clone, PartialEq)]
-pub struct WeightedEdf {
-    /// Errors in increasing order.
-    sorted: Vec<f64>,
-    /// `cumulative[i]` = total normalized weight of `sorted[..i]`; `cumulative[n]` = 1.
-    cumulative: Vec<f64>,
-    /// Weighted mean error.
-    mean: f64,
-}
-
-impl WeightedEdf {
     /// Builds a weighted EDF. Weights must be finite and non-negative with a positive sum; they are
     /// normalized to sum to 1. Models of weight zero are kept (they do not move the curve).
-    pub fn new(errors: &[f64], weights: &[f64]) -> Result<Self> {
+    pub fn weighted(errors: &[f64], weights: &[f64]) -> Result<Self> {
         check_sample("errors", errors)?;
         check_finite("weights", weights)?;
         if errors.len() != weights.len() {
@@ -161,18 +103,21 @@ impl WeightedEdf {
         })
     }
 
-    /// F(e) = Σ_i w_i·1\[e_i < e\] (weights normalized to sum to 1; strict inequality as the plain EDF).
+    /// F(e) = Σ_i w_i·1\[e_i < e\] with normalized weights; (1/n)·#{e_i < e} for the plain EDF
+    /// (RegNet paper §3.1, strict inequality).
     pub fn eval(&self, e: f64) -> f64 {
         let below = self.sorted.partition_point(|&x| x < e);
         self.cumulative[below]
     }
 
-    /// [`WeightedEdf::eval`] at each point.
+    /// [`Edf::eval`] at each point.
     pub fn eval_many(&self, points: &[f64]) -> Vec<f64> {
         points.iter().map(|&e| self.eval(e)).collect()
     }
 
-    /// The step points: each distinct error and the weight at or below it.
+    /// The step points: each distinct error and the (weighted) fraction of models at or below it.
+    ///
+    /// Joining `(e_(i), i/n)` as pycls's `plot_edf` does gives the same curve at the data points.
     pub fn steps(&self) -> Vec<EdfStep> {
         let mut steps: Vec<EdfStep> = Vec::new();
         for (i, &value) in self.sorted.iter().enumerate() {
@@ -185,7 +130,7 @@ impl WeightedEdf {
         steps
     }
 
-    /// Number of models (including those of weight zero).
+    /// Number of models n (including those of weight zero).
     pub fn n(&self) -> usize {
         self.sorted.len()
     }
@@ -195,9 +140,24 @@ impl WeightedEdf {
         self.sorted[0]
     }
 
-    /// Weighted mean error Σ w_i e_i / Σ w_i.
+    /// Maximum error.
+    pub fn max(&self) -> f64 {
+        self.sorted[self.sorted.len() - 1]
+    }
+
+    /// Mean error; for a weighted EDF Σ w_i e_i / Σ w_i.
     pub fn mean(&self) -> f64 {
         self.mean
+    }
+
+    /// The errors in increasing order.
+    pub fn sorted(&self) -> &[f64] {
+        &self.sorted
+    }
+
+    /// The paper's legend entry `name [n|min|mean]`, errors with one decimal.
+    pub fn legend(&self, name: &str) -> String {
+        format!("{name} [{}|{:.1}|{:.1}]", self.n(), self.min(), self.mean())
     }
 }
 
@@ -324,13 +284,13 @@ pub fn normalized_weights(
     })
 }
 
-/// The normalized EDF of the NDS paper (§3.2): the [`WeightedEdf`] of `errors` with the weights of
+/// The normalized EDF of the NDS paper (§3.2): the weighted [`Edf`] of `errors` with the weights of
 /// [`normalized_weights`] over `complexity` (flops, params or acts of the same models).
 pub fn normalized_edf(
     errors: &[f64],
     complexity: &[f64],
     options: &NormalizedEdfOptions,
-) -> Result<(WeightedEdf, NormalizedWeights)> {
+) -> Result<(Edf, NormalizedWeights)> {
     if errors.len() != complexity.len() {
         return Err(StatsError::LengthMismatch {
             what_a: "errors".into(),
@@ -340,7 +300,7 @@ pub fn normalized_edf(
         });
     }
     let weights = normalized_weights(complexity, options)?;
-    let edf = WeightedEdf::new(errors, &weights.weights)?;
+    let edf = Edf::weighted(errors, &weights.weights)?;
     Ok((edf, weights))
 }
 

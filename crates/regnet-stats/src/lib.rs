@@ -61,8 +61,8 @@ pub use bootstrap::{
 };
 pub use compare::{Comparison, TrendPoint, compare, trend};
 pub use edf::{
-    Edf, EdfStep, NormalizedEdfOptions, NormalizedWeights, WeightedEdf, complexity_bin,
-    normalized_edf, normalized_weights,
+    Edf, EdfStep, NormalizedEdfOptions, NormalizedWeights, complexity_bin, normalized_edf,
+    normalized_weights,
 };
 pub use error::{Result, StatsError};
 pub use kolmogorov::{kolmogorov_cdf, kolmogorov_sf, smirnov_sf};

@@ -37,7 +37,7 @@ use serde_json::Value;
 use crate::bootstrap::{
     BootstrapOptions, BootstrapRange, best_indices, bootstrap_best, bootstrap_best_from,
 };
-use crate::edf::{Edf, NormalizedEdfOptions, NormalizedWeights, WeightedEdf, normalized_edf};
+use crate::edf::{Edf, NormalizedEdfOptions, NormalizedWeights, normalized_edf};
 use crate::error::{Result, StatsError};
 
 /// One trained model: its error and its named numeric parameters.
@@ -228,7 +228,7 @@ impl Population {
         &self,
         complexity: Complexity,
         options: &NormalizedEdfOptions,
-    ) -> Result<(WeightedEdf, NormalizedWeights)> {
+    ) -> Result<(Edf, NormalizedWeights)> {
         let c = self.values(complexity.key())?;
         normalized_edf(&self.errors(), &c, options).map_err(|e| self.rename_empty(e))
     }

@@ -2,8 +2,8 @@
 
 use proptest::prelude::*;
 use regnet_stats::{
-    BootstrapOptions, Edf, NormalizedEdfOptions, StatsError, WeightedEdf, bootstrap_best, fit_line,
-    fit_plane, ks_2samp, normalized_weights,
+    BootstrapOptions, Edf, NormalizedEdfOptions, StatsError, bootstrap_best, fit_line, fit_plane,
+    ks_2samp, normalized_weights,
 };
 
 fn errors(max_len: usize) -> impl Strategy<Value = Vec<f64>> {
@@ -103,7 +103,7 @@ proptest! {
                     prop_assert!((mass - 1.0 / k as f64).abs() < 1e-12);
                 }
                 let e: Vec<f64> = (0..c.len()).map(|i| i as f64).collect();
-                let edf = WeightedEdf::new(&e, &w.weights).unwrap();
+                let edf = Edf::weighted(&e, &w.weights).unwrap();
                 prop_assert!((edf.eval(f64::INFINITY) - 1.0).abs() < 1e-12);
             }
             Err(StatsError::EmptyBin { bin, bins, .. }) => {

@@ -10,7 +10,7 @@ pub use report::{Figure, report_html};
 
 use crate::bootstrap::BootstrapRange;
 use crate::compare::TrendPoint;
-use crate::edf::{Edf, EdfStep, WeightedEdf};
+use crate::edf::{Edf, EdfStep};
 use crate::runtime::LineFitSummary;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -60,18 +60,10 @@ pub struct EdfCurve {
 }
 
 impl EdfCurve {
-    /// The curve of a plain EDF with the paper's legend `name [n|min|mean]`.
+    /// The curve of an EDF (plain or weighted) with the paper's legend `name [n|min|mean]`.
     pub fn from_edf(name: &str, edf: &Edf) -> Self {
         Self {
             label: edf.legend(name),
-            steps: edf.steps(),
-        }
-    }
-
-    /// The curve of a weighted (normalized) EDF, legend `name [n|min|weighted mean]`.
-    pub fn from_weighted(name: &str, edf: &WeightedEdf) -> Self {
-        Self {
-            label: format!("{name} [{}|{:.1}|{:.1}]", edf.n(), edf.min(), edf.mean()),
             steps: edf.steps(),
         }
     }

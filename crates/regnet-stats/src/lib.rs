@@ -52,8 +52,9 @@ pub mod population;
 pub mod runtime;
 
 pub use analyze::{
-    AnalyzeOptions, AnalyzeSummary, HOLM_ALPHA, KsSummary, MAX_PLOT_BLOCKS, SMALL_POPULATION,
-    SkippedLine, SpaceSummary, analyze, block_widths, expand_block_widths,
+    Analysis, AnalyzeOptions, AnalyzeSummary, HOLM_ALPHA, KsSummary, MAX_PLOT_BLOCKS,
+    SMALL_POPULATION, SkippedLine, SpaceSummary, analyze, analyze_populations, block_widths,
+    expand_block_widths,
 };
 pub use bootstrap::{
     BootstrapOptions, BootstrapRange, MAX_RESAMPLES, MeanDifference, best_indices, bootstrap_best,

@@ -378,3 +378,31 @@ fn oversized_results_files_are_refused_before_reading() {
         "{err}"
     );
 }
+
+/// The numbers alone: `analyze_populations` computes what `analyze` reports and writes no file.
+#[test]
+fn analyze_populations_computes_without_writing() {
+    let tmp = TempDir::new("numbers");
+    let (a, errors_a) = write_regnet(&tmp.0);
+    let (b, _) = write_anynet(&tmp.0, "anynet_e", 1.0);
+    let out = tmp.0.join("never-created");
+    let options = AnalyzeOptions {
+        params: Some(vec!["d".into()]),
+        bootstrap: fast_bootstrap(),
+        ..AnalyzeOptions::new(vec![a, b], &out)
+    };
+    let analysis = regnet_stats::analyze_populations(&options).unwrap();
+    assert!(!out.exists());
+    assert_eq!(analysis.populations.len(), 2);
+    assert_eq!(analysis.spaces[0].n, 40);
+    assert_eq!(analysis.spaces[0].min_error, 30.0);
+    let mean_a = errors_a.iter().sum::<f64>() / 40.0;
+    assert!((analysis.spaces[0].mean_error - mean_a).abs() < 1e-12);
+    assert_eq!(analysis.params, vec!["d".to_string()]);
+    assert_eq!(analysis.ks.len(), 1);
+    // The same numbers as the full analysis, which also writes the report.
+    let summary = analyze(&options).unwrap();
+    assert_eq!(summary.spaces[0].bootstrap, analysis.spaces[0].bootstrap);
+    assert_eq!(summary.ks[0].p_value, analysis.ks[0].p_value);
+    assert!(out.join("report.html").exists());
+}

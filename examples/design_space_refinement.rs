@@ -25,7 +25,7 @@ use regnet_space::train::{
     DataOptions, DatasetKind, TrainConfig, TrainData, TrainError, WithBackend, create_sweep,
     entry_spec, load_data, run_sweep, with_backend,
 };
-use regnet_space::{Constraints, DesignSpace, Window, fit_quantized_linear};
+use regnet_space::{Constraints, DesignSpace, NetworkIo, StemType, Window, fit_quantized_linear};
 
 /// Command-line options (defaults: a 2-core CPU in about 2 minutes).
 #[derive(Debug, Parser)]
@@ -40,6 +40,10 @@ struct Args {
     /// Input resolution (default: the data set's native size; 224 for image folders).
     #[arg(long)]
     resolution: Option<u32>,
+    /// Stem: simple_stem_in (the paper's, stride 2), res_stem_cifar (stride 1), res_stem_in. Default:
+    /// res_stem_cifar up to 64 px (pycls's choice for CIFAR), simple_stem_in above.
+    #[arg(long)]
+    stem: Option<String>,
     /// Flops window MIN:MAX at that resolution (the paper: 360M:400M at 224).
     #[arg(long, default_value = "1M:2M")]
     flops: String,
@@ -139,6 +143,17 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
     cfg.base_lr = a.lr;
     let resolution = data.resolution;
     let classes = data.num_classes() as u32;
+    let stem = match a.stem.as_deref() {
+        None => NetworkIo::default_stem(resolution),
+        Some(name) => StemType::from_name(name).ok_or_else(|| {
+            format!("--stem: unknown stem {name:?}: simple_stem_in, res_stem_cifar or res_stem_in")
+        })?,
+    };
+    let io = NetworkIo {
+        in_channels: data.channels() as u32,
+        num_classes: classes,
+        stem,
+    };
     println!("Designing network design spaces — progressive refinement");
     println!(
         "data: {} ({} train / {} test images, {} classes, {}x{} px, {} channel(s)); backend {backend}",
@@ -157,7 +172,7 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
         data.channels()
     );
     println!(
-        "recipe: SGD momentum {} nesterov, lr {} at batch {} (cosine), wd {}, {} epoch(s){}; flops window {} at {resolution}px; n = {} per space",
+        "recipe: SGD momentum {} nesterov, lr {} at batch {} (cosine), wd {}, {} epoch(s){}; flops window {} at {resolution}px, stem {stem}; n = {} per space",
         cfg.momentum,
         cfg.base_lr,
         cfg.batch_size,
@@ -179,12 +194,8 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut results: Vec<PathBuf> = Vec::new();
     for (step, name) in names.iter().enumerate() {
         let rule = STEPS.iter().find(|s| s.0 == *name).map_or(*name, |s| s.1);
-        let mut space = DesignSpace::by_name(name)?;
-        // Count complexity for the data the models are trained on (classes of the head).
-        match &mut space {
-            DesignSpace::AnyNet(s) => s.num_classes = classes,
-            DesignSpace::RegNet(s) => s.num_classes = classes,
-        }
+        // The windows count the networks that are trained: the data's channels and classes, the stem.
+        let space = DesignSpace::by_name(name)?.with_io(io);
         println!();
         println!("[{}/{}] {rule}", step + 1, names.len());
         println!(

@@ -91,7 +91,9 @@ pub use regnet_train as train;
 #[cfg(feature = "burn")]
 pub use burn;
 
-pub use regnet_anynet::space::{Constraints, DesignSpace, SampleRecord, Sampler, Window};
+pub use regnet_anynet::space::{
+    Constraints, DesignSpace, NetworkIo, SampleRecord, Sampler, Window,
+};
 pub use regnet_anynet::{
     AnyNetSpec, BlockType, Complexity, RegNetParams, SpecError, StemType, zoo,
 };

@@ -45,7 +45,7 @@ pub use scale::{
     DEFAULT_RESOLUTION, MAX_RESOLUTION, ScaleError, ScaledModel, ScalingFactors, ScalingStrategy,
     scale_model, scale_resolution,
 };
-pub use space::{Constraints, DesignSpace, SampleError, SampleRecord, Sampler, Window};
+pub use space::{Constraints, DesignSpace, NetworkIo, SampleError, SampleRecord, Sampler, Window};
 pub use spec::{
     Activation, AnyNetSpec, BlockType, MAX_BLOCKS, MAX_CHANNELS, MAX_CLASSES, MAX_SE_R, MAX_STAGES,
     MAX_STRIDE, StageSpec, StemType,

@@ -4,8 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
+use regnet_anynet::StemType;
 use regnet_anynet::space::{
-    self as space_parse, Constraints, DesignSpace, SampleError, Sampler, Window,
+    self as space_parse, Constraints, DesignSpace, NetworkIo, SampleError, Sampler, Window,
 };
 
 use crate::CliError;
@@ -38,6 +39,16 @@ pub struct Args {
     /// Input resolution the complexity is counted at.
     #[arg(long, default_value_t = 224)]
     resolution: u32,
+    /// Input channels of the networks (3 for RGB, 1 for grey images).
+    #[arg(long, default_value_t = 3)]
+    in_channels: u32,
+    /// Classes of the networks' head.
+    #[arg(long, default_value_t = 1000)]
+    num_classes: u32,
+    /// Stem: simple_stem_in (imagenet, stride 2), res_stem_cifar (cifar, stride 1), res_stem_in
+    /// (resnet). Default: res_stem_cifar at resolutions up to 64, simple_stem_in above (pycls).
+    #[arg(long)]
+    stem: Option<String>,
     /// Write the JSON lines to this file instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -47,6 +58,19 @@ pub struct Args {
     /// Worker threads (default: all cores); the samples do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+}
+
+/// The `--stem` value, or pycls's stem for `resolution` when absent ([`NetworkIo::default_stem`]).
+pub fn parse_stem(stem: Option<&str>, resolution: u32) -> Result<StemType, CliError> {
+    match stem {
+        None => Ok(NetworkIo::default_stem(resolution)),
+        Some(name) => StemType::from_name(name).ok_or_else(|| CliError::Flag {
+            flag: "stem",
+            message: format!(
+                "unknown stem {name:?}: simple_stem_in (imagenet), res_stem_cifar (cifar) or res_stem_in (resnet)"
+            ),
+        }),
+    }
 }
 
 /// Parses a window `MIN:MAX` (see [`regnet_anynet::space::parse_window`]), naming the flag on error.
@@ -71,7 +95,22 @@ fn sample_error(e: SampleError) -> CliError {
 
 /// Runs the subcommand.
 pub fn run(a: Args) -> Result<(), CliError> {
-    let space = DesignSpace::by_name(&a.space).map_err(sample_error)?;
+    let io = NetworkIo {
+        in_channels: a.in_channels,
+        num_classes: a.num_classes,
+        stem: parse_stem(a.stem.as_deref(), a.resolution)?,
+    };
+    io.validate().map_err(|e| CliError::Flag {
+        flag: if a.in_channels == 0 || a.in_channels > regnet_anynet::MAX_CHANNELS {
+            "in-channels"
+        } else {
+            "num-classes"
+        },
+        message: e.to_string(),
+    })?;
+    let space = DesignSpace::by_name(&a.space)
+        .map_err(sample_error)?
+        .with_io(io);
     let window = |flag, v: &Option<String>| {
         v.as_deref()
             .map_or(Ok(Window::ANY), |t| parse_window(flag, t))

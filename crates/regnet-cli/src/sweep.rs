@@ -3,14 +3,14 @@
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
-use regnet_anynet::space::{Constraints, DesignSpace, Window};
+use regnet_anynet::space::{Constraints, DesignSpace, NetworkIo, Window};
 use regnet_burn::TrainBackend;
 use regnet_sweep::{RunReport, Shard, Sweep};
 use regnet_train::{TrainConfig, TrainData, create_sweep, run_sweep};
 
 use crate::CliError;
 use crate::backend::{WithBackend, with_backend};
-use crate::sample::parse_window;
+use crate::sample::{parse_stem, parse_window};
 use crate::train::{RecipeArgs, recipe_error};
 
 /// Arguments of `regnet sweep`.
@@ -31,6 +31,11 @@ pub struct Args {
     /// Acts window MIN:MAX.
     #[arg(long)]
     acts: Option<String>,
+    /// Stem: simple_stem_in (imagenet, stride 2), res_stem_cifar (cifar, stride 1), res_stem_in
+    /// (resnet). Default: res_stem_cifar at resolutions up to 64 (Fashion-MNIST, CIFAR-10),
+    /// simple_stem_in above (pycls).
+    #[arg(long)]
+    stem: Option<String>,
     #[command(flatten)]
     recipe: RecipeArgs,
     /// Sweep directory (population.jsonl, results*.jsonl).
@@ -88,15 +93,18 @@ pub fn run(a: Args) -> Result<(), CliError> {
     })?;
     let cfg = a.recipe.config()?;
     let data = a.recipe.data(&cfg)?;
-    let mut space = DesignSpace::by_name(&a.space).map_err(|e| CliError::Flag {
-        flag: "space",
-        message: e.to_string(),
-    })?;
-    let classes = data.num_classes() as u32;
-    match &mut space {
-        DesignSpace::AnyNet(s) => s.num_classes = classes,
-        DesignSpace::RegNet(s) => s.num_classes = classes,
-    }
+    // The networks' input and output come from the data, so the windows count what is trained.
+    let io = NetworkIo {
+        in_channels: data.channels() as u32,
+        num_classes: data.num_classes() as u32,
+        stem: parse_stem(a.stem.as_deref(), data.resolution)?,
+    };
+    let space = DesignSpace::by_name(&a.space)
+        .map_err(|e| CliError::Flag {
+            flag: "space",
+            message: e.to_string(),
+        })?
+        .with_io(io);
     let window = |f: &'static str, v: &Option<String>| {
         v.as_deref().map_or(Ok(Window::ANY), |t| parse_window(f, t))
     };

@@ -78,6 +78,12 @@ pub struct AnyNetSpace {
     pub order: OrderRule,
     /// How incompatible group widths are handled.
     pub compat: CompatRule,
+    /// Stem (`simple_stem_in`, the paper's; `res_stem_cifar` for small images: [`super::NetworkIo`]).
+    #[serde(default = "super::default_stem")]
+    pub stem: StemType,
+    /// Input channels (3; 1 for grey images).
+    #[serde(default = "super::default_in_channels")]
+    pub in_channels: u32,
     /// Stem width (32, ImageNet stem).
     pub stem_w: u32,
     /// Stride of each stage's first block (2).
@@ -158,6 +164,8 @@ impl AnyNetSpace {
             increasing_d: false,
             order: OrderRule::Reject,
             compat: CompatRule::Adjust,
+            stem: StemType::SimpleStemIn,
+            in_channels: 3,
             stem_w: 32,
             stride: 2,
             se_r: None,
@@ -326,14 +334,14 @@ impl AnyNetSpace {
     /// An empty spec with this space's stem, block and head (stages filled by [`Self::fill_spec`]).
     pub fn template(&self) -> AnyNetSpec {
         AnyNetSpec {
-            stem: StemType::SimpleStemIn,
+            stem: self.stem,
             stem_w: self.stem_w,
             block: BlockType::ResBottleneck,
             stages: Vec::with_capacity(self.num_stages),
             se_r: self.se_r,
             head_w: 0,
             num_classes: self.num_classes,
-            in_channels: 3,
+            in_channels: self.in_channels,
             activation: crate::Activation::Relu,
         }
     }

@@ -42,6 +42,7 @@ pub use sampler::{
     Sampled, Sampler, Window,
 };
 
+use crate::StemType;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -144,6 +145,82 @@ pub enum DesignSpace {
     RegNet(RegNetSpace),
 }
 
+/// A network's input and output, which come from the data rather than from the design space:
+/// input channels, classes and the stem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkIo {
+    /// Input channels (3 for RGB, 1 for grey images).
+    pub in_channels: u32,
+    /// Number of classes of the head.
+    pub num_classes: u32,
+    /// The stem.
+    pub stem: StemType,
+}
+
+impl NetworkIo {
+    /// The paper's ImageNet networks: 3 channels, 1000 classes, `simple_stem_in` (stride 2).
+    pub const IMAGENET: Self = Self {
+        in_channels: 3,
+        num_classes: 1000,
+        stem: StemType::SimpleStemIn,
+    };
+
+    /// Largest resolution at which [`NetworkIo::for_data`] picks the CIFAR stem.
+    pub const MAX_CIFAR_STEM_RESOLUTION: u32 = 64;
+
+    /// The input and output for a data set, with the stem pycls uses at its resolution: the stride-1
+    /// `res_stem_cifar` for small images (≤ [`Self::MAX_CIFAR_STEM_RESOLUTION`] px, pycls's CIFAR
+    /// configs at 32 px; Fashion-MNIST's 28 px), else the paper's stride-2 `simple_stem_in`. With the
+    /// stride-2 stem a 28×28 input reaches the last of 4 stages at 1×1.
+    pub fn for_data(in_channels: u32, num_classes: u32, resolution: u32) -> Self {
+        Self {
+            in_channels,
+            num_classes,
+            stem: Self::default_stem(resolution),
+        }
+    }
+
+    /// The stem [`NetworkIo::for_data`] picks at `resolution`.
+    pub fn default_stem(resolution: u32) -> StemType {
+        if resolution <= Self::MAX_CIFAR_STEM_RESOLUTION {
+            StemType::ResStemCifar
+        } else {
+            StemType::SimpleStemIn
+        }
+    }
+
+    /// Channels and classes within the spec limits ([`crate::MAX_CHANNELS`], [`crate::MAX_CLASSES`]).
+    pub fn validate(&self) -> Result<(), SampleError> {
+        if self.in_channels == 0 || self.in_channels > crate::MAX_CHANNELS {
+            return Err(SampleError::InvalidSpace {
+                reason: format!(
+                    "in_channels must be 1..={}, got {}",
+                    crate::MAX_CHANNELS,
+                    self.in_channels
+                ),
+            });
+        }
+        if self.num_classes == 0 || self.num_classes > crate::MAX_CLASSES {
+            return Err(SampleError::InvalidSpace {
+                reason: format!(
+                    "num_classes must be 1..={}, got {}",
+                    crate::MAX_CLASSES,
+                    self.num_classes
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn default_stem() -> StemType {
+    StemType::SimpleStemIn
+}
+
+pub(crate) fn default_in_channels() -> u32 {
+    3
+}
+
 /// Names accepted by [`DesignSpace::by_name`], in paper order.
 pub const SPACE_NAMES: [&str; 9] = [
     "anynetx-a",
@@ -212,6 +289,56 @@ impl DesignSpace {
         }
     }
 
+    /// The input and output of the space's networks (channels, classes, stem).
+    pub fn io(&self) -> NetworkIo {
+        match self {
+            Self::AnyNet(s) => NetworkIo {
+                in_channels: s.in_channels,
+                num_classes: s.num_classes,
+                stem: s.stem,
+            },
+            Self::RegNet(s) => NetworkIo {
+                in_channels: s.in_channels,
+                num_classes: s.num_classes,
+                stem: s.stem,
+            },
+        }
+    }
+
+    /// The space with its networks' input and output set from the data, so that the complexity
+    /// windows count exactly the networks that are trained (the paper's spaces are for ImageNet:
+    /// 3 channels, 1000 classes, the stride-2 stem).
+    ///
+    /// ```
+    /// use regnet_anynet::StemType;
+    /// use regnet_anynet::space::{Constraints, DesignSpace, NetworkIo, Sampler, Window};
+    ///
+    /// // Fashion-MNIST: 28×28 grey images, 10 classes, pycls's CIFAR stem at this size.
+    /// let io = NetworkIo::for_data(1, 10, 28);
+    /// assert_eq!(io.stem, StemType::ResStemCifar);
+    /// let space = DesignSpace::by_name("regnetx")?.with_io(io);
+    /// let window = Constraints { resolution: 28, flops: Window::new(1_000_000, 2_000_000), ..Constraints::default() };
+    /// let s = &Sampler::new(space, window, 0).sample(1)?.records[0];
+    /// assert_eq!((s.spec.in_channels, s.spec.num_classes, s.spec.stem), (1, 10, StemType::ResStemCifar));
+    /// assert_eq!(s.spec.complexity(28)?.flops, s.flops); // the window counted this very network
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_io(mut self, io: NetworkIo) -> Self {
+        match &mut self {
+            Self::AnyNet(s) => {
+                s.in_channels = io.in_channels;
+                s.num_classes = io.num_classes;
+                s.stem = io.stem;
+            }
+            Self::RegNet(s) => {
+                s.in_channels = io.in_channels;
+                s.num_classes = io.num_classes;
+                s.stem = io.stem;
+            }
+        }
+        self
+    }
+
     /// The size by the paper's Table 1 formula.
     pub fn table1_size(&self) -> f64 {
         match self {
@@ -222,6 +349,7 @@ impl DesignSpace {
 
     /// Checks the space.
     pub fn validate(&self) -> Result<(), SampleError> {
+        self.io().validate()?;
         match self {
             Self::AnyNet(s) => s.validate(),
             Self::RegNet(s) => s.validate(),

@@ -76,6 +76,12 @@ pub struct RegNetSpace {
     pub q: u32,
     /// SE ratio: `Some(0.25)` for RegNetY.
     pub se_r: Option<f64>,
+    /// Stem (`simple_stem_in`, the paper's; `res_stem_cifar` for small images: [`super::NetworkIo`]).
+    #[serde(default = "super::default_stem")]
+    pub stem: StemType,
+    /// Input channels (3; 1 for grey images).
+    #[serde(default = "super::default_in_channels")]
+    pub in_channels: u32,
     /// Stem width (32).
     pub stem_w: u32,
     /// Classes (1000).
@@ -121,6 +127,8 @@ impl RegNetSpace {
             unique: false,
             q: 8,
             se_r: None,
+            stem: StemType::SimpleStemIn,
+            in_channels: 3,
             stem_w: 32,
             num_classes: 1000,
         }
@@ -257,8 +265,10 @@ impl RegNetSpace {
         RegNetParams {
             bot_mul: 1.0 / f64::from(p.b),
             se_r: self.se_r,
+            stem: self.stem,
             stem_w: self.stem_w,
             num_classes: self.num_classes,
+            in_channels: self.in_channels,
             q: self.q,
             ..base
         }
@@ -267,14 +277,14 @@ impl RegNetSpace {
     /// An empty spec with this space's stem, block and head.
     pub fn template(&self) -> AnyNetSpec {
         AnyNetSpec {
-            stem: StemType::SimpleStemIn,
+            stem: self.stem,
             stem_w: self.stem_w,
             block: BlockType::ResBottleneck,
             stages: Vec::with_capacity(4),
             se_r: self.se_r,
             head_w: 0,
             num_classes: self.num_classes,
-            in_channels: 3,
+            in_channels: self.in_channels,
             activation: crate::Activation::Relu,
         }
     }

@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{AnyNetDraw, DesignSpace, RegNetDraw, Reject, SampleError};
-use crate::{AnyNetSpec, Complexity};
+use crate::{AnyNetSpec, Complexity, StemType};
 
 /// An inclusive window [min, max] on an integer count; `None` leaves that side open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -362,18 +362,31 @@ impl Sampler {
 
     /// Lower bounds every model of the space exceeds: the stem conv + BN and a 1-channel head.
     fn lower_bounds(&self) -> Complexity {
-        let (stem_w, classes) = match &self.space {
-            DesignSpace::AnyNet(a) => (a.stem_w, a.num_classes),
-            DesignSpace::RegNet(r) => (r.stem_w, r.num_classes),
+        let io = self.space.io();
+        let stem_w = match &self.space {
+            DesignSpace::AnyNet(a) => a.stem_w,
+            DesignSpace::RegNet(r) => r.stem_w,
         };
-        let h = u64::from(self.constraints.resolution).div_ceil(2);
-        let (w, nc) = (u64::from(stem_w), u64::from(classes));
+        let res = u64::from(self.constraints.resolution);
+        // The stem conv's kernel and output size (docs/conventions.md §B, stems).
+        let (k2, h) = match io.stem {
+            StemType::SimpleStemIn => (9, res.div_ceil(2)),
+            StemType::ResStemCifar => (9, res),
+            StemType::ResStemIn => (49, res.div_ceil(2)),
+        };
+        let (w, nc) = (u64::from(stem_w), u64::from(io.num_classes));
+        let c_in = u64::from(io.in_channels);
         // Saturating: the space and the constraints are validated, but the bound must not overflow
         // for any of their fields.
         let wh2 = w.saturating_mul(h).saturating_mul(h);
+        let conv = k2 * c_in;
         Complexity {
-            flops: wh2.saturating_mul(27).saturating_add(nc.saturating_mul(2)),
-            params: w.saturating_mul(29).saturating_add(nc.saturating_mul(2)),
+            flops: wh2
+                .saturating_mul(conv)
+                .saturating_add(nc.saturating_mul(2)),
+            params: w
+                .saturating_mul(conv.saturating_add(2))
+                .saturating_add(nc.saturating_mul(2)),
             acts: wh2.saturating_add(nc),
         }
     }

@@ -284,6 +284,36 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
             efit.map_or("-".into(), |e| format!("{e:.4}"))
         );
     }
+    // Each step against the one before, and RegNetX against AnyNetX_A, in the paper's terms: a
+    // refinement should keep or lower the errors (its EDF at or above the previous one).
+    println!();
+    println!(
+        "each step against the one before (the paper: every refinement keeps or lowers the errors):"
+    );
+    let mut pairs: Vec<(usize, usize)> = (1..summary.spaces.len()).map(|i| (i - 1, i)).collect();
+    if summary.spaces.len() > 2 {
+        pairs.push((0, summary.spaces.len() - 1));
+    }
+    for (prev, this) in pairs {
+        let (p, s) = (&summary.spaces[prev], &summary.spaces[this]);
+        let ks = summary.ks.iter().find(|k| k.a == p.name && k.b == s.name);
+        let p_value = ks
+            .and_then(|k| k.p_value)
+            .map_or("n/a".to_string(), |v| format!("{v:.3}"));
+        let verdict = match ks.and_then(|k| k.p_value) {
+            Some(v) if v < 0.05 && s.mean_error < p.mean_error => "better, significant at 5 %",
+            Some(v) if v < 0.05 => "worse, significant at 5 %",
+            Some(_) => "no significant difference",
+            None => "not tested",
+        };
+        println!(
+            "  {} vs {}: mean {:+.1} pp, min {:+.1} pp, KS p = {p_value} ({verdict})",
+            s.name,
+            p.name,
+            s.mean_error - p.mean_error,
+            s.min_error - p.min_error,
+        );
+    }
     if let Some(rt) = &summary.runtime {
         let r = |on| {
             rt.line(on)

@@ -7,7 +7,7 @@
 //! empirical bootstrap, measure how well the best models fit the quantized linear rule (e_fit), and write
 //! `report.html`, SVG plots and `summary.json`.
 //!
-//! Defaults finish in about 2 minutes on a 2-core CPU with the embedded Fashion-MNIST subset; flags select
+//! Defaults take about 5 CPU-minutes (a few minutes on 2 cores) with the embedded Fashion-MNIST subset; flags select
 //! the paper's setting (`--dataset imagefolder --data-dir … --resolution 224 --flops 360M:400M --n 500
 //! --epochs 10 --backend cuda`). Every finished model is appended to `OUT/<space>/results.jsonl`
 //! immediately, so `--resume` after a kill loses at most the model in flight.
@@ -27,7 +27,7 @@ use regnet_space::train::{
 };
 use regnet_space::{Constraints, DesignSpace, NetworkIo, StemType, Window, fit_quantized_linear};
 
-/// Command-line options (defaults: a 2-core CPU in about 2 minutes).
+/// Command-line options (defaults: about 5 CPU-minutes on the embedded data).
 #[derive(Debug, Parser)]
 #[command(about = "Design-space refinement AnyNetX_A → … → RegNetX, as in the paper, on real data")]
 struct Args {

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
 use regnet_stats::{
-    AnalyzeOptions, BootstrapOptions, Complexity, RuntimeSummary, analyze, format_p_value,
+    AnalyzeOptions, BootstrapOptions, Complexity, RuntimeSummary, StatsError, analyze,
+    format_p_value,
 };
 
 use crate::CliError;
@@ -60,7 +61,16 @@ pub fn run(a: Args) -> Result<(), CliError> {
         seed: a.seed,
         ..BootstrapOptions::default()
     };
-    let summary = analyze(&opts)?;
+    let summary = analyze(&opts).map_err(|e| match e {
+        StatsError::InvalidOption {
+            option: "resamples",
+            ..
+        } => CliError::Flag {
+            flag: "resamples",
+            message: e.to_string(),
+        },
+        other => other.into(),
+    })?;
     println!(
         "{:<24} {:>5} {:>9} {:>9}",
         "space", "n", "min err", "mean err"

@@ -44,10 +44,15 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let m = a.source.resolve()?;
     let mut spec = m.spec;
     if let Some(n) = a.num_classes {
+        crate::check_flag_range("num-classes", n, 1, regnet_anynet::MAX_CLASSES)?;
         spec.num_classes = n;
     }
     if let Some(c) = a.in_channels {
+        crate::check_flag_range("in-channels", c, 1, regnet_anynet::MAX_CHANNELS)?;
         spec.in_channels = c;
+    }
+    if let Some(r) = a.resolution {
+        crate::check_flag_range("resolution", r, 1, regnet_anynet::MAX_RESOLUTION)?;
     }
     let resolution = a.resolution.unwrap_or(m.resolution);
     let total = spec.complexity(resolution)?;

@@ -37,3 +37,21 @@ pub enum CliError {
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
 }
+
+/// `value` of `--flag` must lie in `min..=max`; otherwise a [`CliError::Flag`] naming the flag, the
+/// value and the range.
+pub fn check_flag_range(
+    flag: &'static str,
+    value: u32,
+    min: u32,
+    max: u32,
+) -> Result<(), CliError> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(CliError::Flag {
+            flag,
+            message: format!("must be {min}..={max}, got {value}"),
+        })
+    }
+}

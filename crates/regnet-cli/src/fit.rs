@@ -3,7 +3,7 @@
 
 use clap::Args as ClapArgs;
 use regnet_anynet::{SpecError, zoo};
-use regnet_quantized::{FitOptions, QuantizedFit, fit_quantized_linear};
+use regnet_quantized::{FitOptions, QuantizedError, QuantizedFit, fit_quantized_linear};
 use serde::Serialize;
 
 use crate::CliError;
@@ -62,7 +62,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let widths = match (&a.widths, &a.model) {
         (Some(w), _) => w.clone(),
         (None, Some(m)) => {
-            let m = zoo::find(m)?;
+            let m = zoo::find(m).map_err(|e| CliError::Flag {
+                flag: "model",
+                message: e.to_string(),
+            })?;
             name = Some(m.name);
             let widths = match m.regnet() {
                 Some(p) if a.generated => p.generate()?.block_widths,
@@ -84,7 +87,14 @@ pub fn run(a: Args) -> Result<(), CliError> {
         q: a.q,
         ..FitOptions::default()
     };
-    let fit = fit_quantized_linear(&widths, opts).map_err(SpecError::from)?;
+    let fit = fit_quantized_linear(&widths, opts).map_err(|e| CliError::Flag {
+        flag: match &e {
+            QuantizedError::InvalidFitOption { field: "q", .. } => "q",
+            _ if a.widths.is_some() => "widths",
+            _ => "model",
+        },
+        message: e.to_string(),
+    })?;
     let p = fit.params;
     let fitted_widths = p.generate().map_err(SpecError::from)?.block_widths;
     let out = Output {

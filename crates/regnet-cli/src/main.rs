@@ -21,7 +21,7 @@ mod sweep;
 mod train;
 mod zoo;
 
-pub use error::CliError;
+pub use error::{CliError, check_flag_range};
 
 /// Design spaces, RegNet generation and exact complexity ("Designing Network Design Spaces").
 #[derive(Debug, Parser)]
@@ -57,7 +57,10 @@ enum Command {
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     let result = match cli.command {
         Command::Zoo(a) => zoo::run(a),
         Command::Complexity(a) => complexity::run(a),
@@ -86,5 +89,52 @@ fn restore_sigpipe() {
     // SAFETY: called first thing in main, before any thread exists; only resets a signal disposition.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Help and version go to stdout as clap prints them; a usage error becomes one line on stderr (the
+/// message up to clap's first blank line, joined), exit status 2.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("{}", one_line_usage_error(&e.to_string()));
+    ExitCode::from(2)
+}
+
+/// clap's error text up to its first blank line, on one line: `error: invalid value 'x' for
+/// '--n <N>': invalid digit found in string`, or `error: the following required arguments were not
+/// provided: --space <SPACE>`.
+fn one_line_usage_error(text: &str) -> String {
+    let joined: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    if joined.is_empty() {
+        "error: invalid arguments (see --help)".into()
+    } else {
+        joined.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_fold_to_one_line() {
+        let e = Cli::try_parse_from(["regnet", "sample"]).unwrap_err();
+        assert_eq!(
+            one_line_usage_error(&e.to_string()),
+            "error: the following required arguments were not provided: --space <SPACE>"
+        );
+        let e = Cli::try_parse_from(["regnet", "zoo", "--resolution", "x"]).unwrap_err();
+        assert_eq!(
+            one_line_usage_error(&e.to_string()),
+            "error: invalid value 'x' for '--resolution <RESOLUTION>': invalid digit found in string"
+        );
     }
 }

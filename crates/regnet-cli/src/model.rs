@@ -39,7 +39,10 @@ impl ModelSource {
     /// Loads and validates the model.
     pub fn resolve(&self) -> Result<Resolved, CliError> {
         if let Some(name) = &self.model {
-            let m = zoo::find(name)?;
+            let m = zoo::find(name).map_err(|e| CliError::Flag {
+                flag: "model",
+                message: e.to_string(),
+            })?;
             return Ok(Resolved {
                 name: m.name.to_string(),
                 spec: m.spec()?,
@@ -65,7 +68,10 @@ impl ModelSource {
             source,
         })?;
         // Accept a bare spec or an object with a `spec` field (a `regnet sample` line).
-        let value: serde_json::Value = serde_json::from_str(&text)?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| CliError::Flag {
+            flag: "spec",
+            message: format!("{}: not JSON: {e}", path.display()),
+        })?;
         let spec_value = value.get("spec").cloned().unwrap_or(value);
         let spec = AnyNetSpec::from_json(&spec_value.to_string())?;
         Ok(Resolved {

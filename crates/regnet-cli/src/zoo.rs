@@ -37,6 +37,7 @@ struct Row {
 
 /// Runs the subcommand.
 pub fn run(a: Args) -> Result<(), CliError> {
+    crate::check_flag_range("resolution", a.resolution, 1, regnet_anynet::MAX_RESOLUTION)?;
     let mut rows = Vec::new();
     for m in zoo::models() {
         let spec = m.spec()?;

@@ -193,12 +193,14 @@ pub enum StatsError {
     },
 
     /// A results file holds no usable record.
-    #[error("{}: no usable record ({skipped} lines skipped)", path.display())]
+    #[error("{}: no usable record ({skipped} lines skipped){}", path.display(), first.as_deref().map_or(String::new(), |f| format!("; the first: {f}")))]
     NoRecords {
         /// The file.
         path: PathBuf,
         /// How many non-blank lines were skipped as malformed or non-finite.
         skipped: usize,
+        /// Why the first skipped line was skipped (one line), if any was.
+        first: Option<String>,
     },
 
     /// A record lacks a parameter that a statistic was asked for.

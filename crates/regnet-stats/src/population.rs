@@ -411,6 +411,7 @@ pub fn parse_jsonl(text: &str, path: &Path, metric: &str) -> Result<ReadOutcome>
         return Err(StatsError::NoRecords {
             path: path.to_path_buf(),
             skipped: issues.len(),
+            first: issues.first().map(|e| e.to_string().replace('\n', "\\n")),
         });
     }
     let name = match space {

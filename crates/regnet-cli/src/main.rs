@@ -16,6 +16,7 @@ mod fit;
 mod model;
 mod sample;
 mod scale;
+mod signal;
 mod spaces;
 mod sweep;
 mod train;
@@ -72,9 +73,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e @ CliError::Stopped { .. }) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code())
+        }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            ExitCode::from(e.exit_code())
         }
     }
 }

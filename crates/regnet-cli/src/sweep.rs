@@ -80,6 +80,45 @@ impl OnSigterm {
     }
 }
 
+impl Args {
+    /// The sweep directory (`--out`).
+    pub fn out(&self) -> &std::path::Path {
+        &self.out
+    }
+
+    /// The design space name (`--space`).
+    pub fn space(&self) -> &str {
+        &self.space
+    }
+
+    /// Checks every flag that can be checked without the data: the recipe, the space, the windows,
+    /// `--jobs` and `--on-sigterm` (what `regnet launch` verifies before it submits).
+    pub fn check(&self) -> Result<(), CliError> {
+        if self.jobs == 0 {
+            return Err(CliError::Flag {
+                flag: "jobs",
+                message: "must be at least 1, got 0".into(),
+            });
+        }
+        OnSigterm::parse(&self.on_sigterm)?;
+        self.recipe.config()?;
+        DesignSpace::by_name(&self.space).map_err(|e| CliError::Flag {
+            flag: "space",
+            message: e.to_string(),
+        })?;
+        for (f, v) in [
+            ("flops", &self.flops),
+            ("params", &self.params),
+            ("acts", &self.acts),
+        ] {
+            if let Some(t) = v {
+                parse_window(f, t)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 struct Job {
     sweep: Sweep,
     shard: Shard,

@@ -115,6 +115,17 @@ fn sigterm_stops_at_once_and_a_requeued_task_resumes_to_the_same_errors() {
     let abandoned = w["in_flight"].as_array().unwrap()[0].as_u64().unwrap();
     assert!(before.iter().all(|(id, _)| *id != abandoned));
     assert!(in_flight.iter().all(|id| *id >= abandoned));
+    let status = regnet().arg("status").arg(&dir).output().unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains(&format!(
+            "shard 0/1: {}/8 finished, none in flight, {} missing; worker stopped",
+            before.len(),
+            8 - before.len()
+        )),
+        "{text}"
+    );
+
     // SLURM runs the same command again after a requeue: SLURM_RESTART_COUNT >= 1 resumes even
     // without --resume.
     let again = regnet()

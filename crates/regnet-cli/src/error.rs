@@ -36,6 +36,33 @@ pub enum CliError {
     /// JSON output failed.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
+    /// A program regnet runs (sbatch, scontrol) is missing or failed.
+    #[error("{program}: {message}")]
+    Command {
+        /// The program.
+        program: &'static str,
+        /// What went wrong (its stderr, or why it could not start).
+        message: String,
+    },
+    /// The work stopped early on request (SIGTERM) and can be resumed; not a failure.
+    #[error("{message}")]
+    Stopped {
+        /// The exit status (75: try again, see `regnet sweep --on-sigterm`).
+        code: u8,
+        /// What stopped and how to continue.
+        message: String,
+    },
+}
+
+impl CliError {
+    /// The process exit status for this error: 2 for bad input and failures, the given status for
+    /// [`CliError::Stopped`].
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Stopped { code, .. } => *code,
+            _ => 2,
+        }
+    }
 }
 
 /// `value` of `--flag` must lie in `min..=max`; otherwise a [`CliError::Flag`] naming the flag, the

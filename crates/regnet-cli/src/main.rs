@@ -13,10 +13,13 @@ mod collect;
 mod complexity;
 mod error;
 mod fit;
+mod launch;
 mod model;
 mod sample;
 mod scale;
+mod signal;
 mod spaces;
+mod status;
 mod sweep;
 mod train;
 mod zoo;
@@ -53,6 +56,10 @@ enum Command {
     Train(train::Args),
     /// Sample a population and train every model (crash-safe, shardable, resumable).
     Sweep(sweep::Args),
+    /// Submit a sweep to SLURM as a job array of shards (sbatch script written into the sweep dir).
+    Launch(launch::Args),
+    /// Per shard of a sweep: models finished, in flight and missing, and the SLURM task states.
+    Status(status::Args),
 }
 
 fn main() -> ExitCode {
@@ -72,12 +79,18 @@ fn main() -> ExitCode {
         Command::Collect(a) => collect::run(a),
         Command::Train(a) => train::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Launch(a) => launch::run(a),
+        Command::Status(a) => status::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e @ CliError::Stopped { .. }) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code())
+        }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            ExitCode::from(e.exit_code())
         }
     }
 }

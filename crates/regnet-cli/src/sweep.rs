@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::Args as ClapArgs;
 use regnet_anynet::space::{Constraints, DesignSpace, NetworkIo, Window};
 use regnet_burn::TrainBackend;
-use regnet_sweep::{RunReport, Shard, Sweep};
-use regnet_train::{TrainConfig, TrainData, create_sweep, run_sweep};
+use regnet_sweep::{RunReport, Shard, SlurmTask, StopFlag, Sweep};
+use regnet_train::{TrainConfig, TrainData, create_sweep, run_sweep_until};
 
 use crate::CliError;
 use crate::backend::{WithBackend, with_backend};
@@ -51,6 +51,77 @@ pub struct Args {
     /// docs/sweeps.md for when it pays.
     #[arg(long, default_value_t = 1)]
     jobs: usize,
+    /// What SIGTERM (or SIGINT) does: `now` ends the process at once, between two writes (the models
+    /// in flight are trained again on --resume); `finish` trains the models in flight to the end and
+    /// records them first (a second signal stops at once). Either way the exit status is 75 when
+    /// models are left (docs/sweeps.md: requeue).
+    #[arg(long, default_value = "now")]
+    on_sigterm: String,
+}
+
+/// Exit status of a worker that stopped on SIGTERM with models left: EX_TEMPFAIL from sysexits.h,
+/// "try again later". A cluster with `RequeueExit=75` in slurm.conf requeues such a task by itself.
+pub const EXIT_STOPPED: u8 = 75;
+
+/// How a worker reacts to SIGTERM / SIGINT (`--on-sigterm`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnSigterm {
+    /// Exit at once between two durable writes.
+    Now,
+    /// Finish and record the models in flight, start no new one; a second signal exits at once.
+    Finish,
+}
+
+impl OnSigterm {
+    fn parse(s: &str) -> Result<Self, CliError> {
+        match s {
+            "now" => Ok(Self::Now),
+            "finish" => Ok(Self::Finish),
+            other => Err(CliError::Flag {
+                flag: "on-sigterm",
+                message: format!("must be now or finish, got {other:?}"),
+            }),
+        }
+    }
+}
+
+impl Args {
+    /// The sweep directory (`--out`).
+    pub fn out(&self) -> &std::path::Path {
+        &self.out
+    }
+
+    /// The design space name (`--space`).
+    pub fn space(&self) -> &str {
+        &self.space
+    }
+
+    /// Checks every flag that can be checked without the data: the recipe, the space, the windows,
+    /// `--jobs` and `--on-sigterm` (what `regnet launch` verifies before it submits).
+    pub fn check(&self) -> Result<(), CliError> {
+        if self.jobs == 0 {
+            return Err(CliError::Flag {
+                flag: "jobs",
+                message: "must be at least 1, got 0".into(),
+            });
+        }
+        OnSigterm::parse(&self.on_sigterm)?;
+        self.recipe.config()?;
+        DesignSpace::by_name(&self.space).map_err(|e| CliError::Flag {
+            flag: "space",
+            message: e.to_string(),
+        })?;
+        for (f, v) in [
+            ("flops", &self.flops),
+            ("params", &self.params),
+            ("acts", &self.acts),
+        ] {
+            if let Some(t) = v {
+                parse_window(f, t)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 struct Job {
@@ -58,6 +129,7 @@ struct Job {
     shard: Shard,
     resume: bool,
     jobs: usize,
+    stop: StopFlag,
     data: TrainData,
     cfg: TrainConfig,
 }
@@ -65,11 +137,12 @@ struct Job {
 impl WithBackend for Job {
     type Out = Result<RunReport, CliError>;
     fn run<B: TrainBackend>(self, device: B::Device, name: &str) -> Self::Out {
-        run_sweep::<B>(
+        run_sweep_until::<B>(
             &self.sweep,
             self.shard,
             self.resume,
             self.jobs,
+            &self.stop,
             &self.data,
             &self.cfg,
             name,
@@ -91,6 +164,19 @@ pub fn run(a: Args) -> Result<(), CliError> {
         flag: "shard",
         message: format!("{e}"),
     })?;
+    let on_sigterm = OnSigterm::parse(&a.on_sigterm)?;
+    // Before any thread exists (data loaders, backends): they inherit the blocked signals.
+    let stop = StopFlag::new();
+    install_stop(on_sigterm, stop.clone(), a.out.clone(), shard)?;
+    // A requeued SLURM task runs its script again: it must continue, never refuse its own results.
+    let slurm = SlurmTask::from_env();
+    let restarted = slurm.as_ref().is_some_and(|t| t.restart_count > 0);
+    if let Some(t) = slurm.as_ref().filter(|t| t.restart_count > 0) {
+        eprintln!(
+            "SLURM job {} restarted {} time(s): resuming shard {}/{}",
+            t.job_id, t.restart_count, shard.k, shard.n
+        );
+    }
     let cfg = a.recipe.config()?;
     let data = a.recipe.data(&cfg)?;
     // The networks' input and output come from the data, so the windows count what is trained.
@@ -128,8 +214,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let job = Job {
         sweep,
         shard,
-        resume: a.resume,
+        resume: a.resume || restarted,
         jobs: a.jobs,
+        stop,
         data,
         cfg,
     };
@@ -146,5 +233,33 @@ pub fn run(a: Args) -> Result<(), CliError> {
         r.diverged,
         a.out.join(shard.results_file()).display()
     );
+    if r.stopped {
+        return Err(CliError::Stopped {
+            code: EXIT_STOPPED,
+            message: format!(
+                "shard {}/{} stopped on request with models left; run again with --resume to continue",
+                shard.k, shard.n
+            ),
+        });
+    }
     Ok(())
+}
+
+/// Installs the SIGTERM / SIGINT reaction of a worker of `shard` writing to `out`.
+fn install_stop(
+    mode: OnSigterm,
+    stop: StopFlag,
+    out: PathBuf,
+    shard: Shard,
+) -> Result<(), CliError> {
+    crate::signal::on_stop_signals(move |name, count| {
+        if mode == OnSigterm::Finish && count == 1 {
+            stop.request();
+            eprintln!(
+                "{name}: finishing the models in flight, then stopping (a second signal stops at once)"
+            );
+        } else {
+            regnet_sweep::exit_now(&out, shard, i32::from(EXIT_STOPPED), name);
+        }
+    })
 }

@@ -12,6 +12,14 @@ use serde::de::DeserializeOwned;
 
 use crate::SweepError;
 
+/// Held by every durable write of this crate (an append, an atomic replace, a torn-line repair), so
+/// that [`crate::exit_now`] never ends the process in the middle of one.
+pub(crate) static WRITE_GATE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn gate() -> std::sync::MutexGuard<'static, ()> {
+    WRITE_GATE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Appends one JSON object per line; each append is written whole, flushed and fsynced before it returns.
 #[derive(Debug)]
 pub struct JsonlWriter {
@@ -101,6 +109,7 @@ impl JsonlWriter {
             message: format!("cannot serialize record: {e}"),
         })?;
         line.push(b'\n');
+        let _gate = gate();
         // One write call for the whole line: concurrent appenders (O_APPEND) never interleave inside it.
         self.file
             .write_all(&line)
@@ -137,6 +146,12 @@ fn sync_dir(_dir: &Path) -> Result<(), SweepError> {
 /// and fsynced, renamed over `path`, and the directory is fsynced. After a crash `path` holds either
 /// the old content or the new one, never an empty or partial file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
+    let _gate = gate();
+    write_atomic_ungated(path, bytes)
+}
+
+/// [`write_atomic`] for a caller that already holds [`WRITE_GATE`].
+pub(crate) fn write_atomic_ungated(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -217,6 +232,7 @@ fn repair_torn_tail(path: &Path) -> Result<Option<TornTail>, SweepError> {
             });
         }
     };
+    let _gate = gate();
     let mut f = OpenOptions::new()
         .write(true)
         .open(path)

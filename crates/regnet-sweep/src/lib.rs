@@ -15,6 +15,10 @@
 //! is reported as [`SweepError::Malformed`]. [`collect`] merges shard files and reports
 //! missing and duplicate models.
 //!
+//! Stopping early (SIGTERM from a scheduler): [`Sweep::run_until`] starts no new model once a
+//! [`StopFlag`] is set, and [`exit_now`] ends the process at once between two durable writes. The
+//! worker file `worker.json` / `worker-K.json` ([`WorkerStatus`]) says which models are in flight.
+//!
 //! ```
 //! use regnet_sweep::{PopulationEntry, Shard, Sweep, TrainOutcome};
 //! let dir = std::env::temp_dir().join(format!("regnet-sweep-doc-{}", std::process::id()));
@@ -35,13 +39,17 @@
 mod collect;
 mod error;
 mod jsonl;
+mod progress;
 mod record;
 mod sweep;
+mod worker;
 
 pub use collect::{CollectReport, collect};
 pub use error::SweepError;
 pub use jsonl::{
     JsonlWriter, TornAction, TornTail, read_jsonl, sync_parent_dir, write_atomic, write_json_atomic,
 };
+pub use progress::{ShardProgress, progress};
 pub use record::{EpochStats, PopulationEntry, ResultRecord, TrainOutcome};
 pub use sweep::{RunReport, Shard, Sweep};
+pub use worker::{SlurmTask, StopFlag, WorkerState, WorkerStatus, exit_now};

@@ -11,8 +11,8 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::{
-    JsonlWriter, PopulationEntry, ResultRecord, SweepError, TornTail, TrainOutcome, read_jsonl,
-    write_atomic,
+    JsonlWriter, PopulationEntry, ResultRecord, StopFlag, SweepError, TornTail, TrainOutcome,
+    WorkerState, WorkerStatus, read_jsonl, write_atomic,
 };
 
 /// A slice of the population: models with `id % n == k` (0-based k, as SLURM's `--array=0-(N-1)`).
@@ -40,6 +40,21 @@ impl Shard {
         } else {
             format!("results-{}.jsonl", self.k)
         }
+    }
+
+    /// The worker file of this shard ([`WorkerStatus`]): `worker.json` for the whole population, else
+    /// `worker-K.json`.
+    pub fn worker_file(&self) -> String {
+        if self.n == 1 {
+            "worker.json".into()
+        } else {
+            format!("worker-{}.json", self.k)
+        }
+    }
+
+    /// Number of population ids below `population` in this shard.
+    pub fn size(&self, population: usize) -> usize {
+        (0..population).filter(|&id| self.contains(id)).count()
     }
 }
 
@@ -72,11 +87,14 @@ pub struct RunReport {
     /// The repair of a torn last line, if there was one; its `Display` is a one-line message for the
     /// user (the file, the line, what was done).
     pub torn_tail: Option<TornTail>,
+    /// Whether the run ended on a [`StopFlag`] request with models of the shard still unfinished.
+    pub stopped: bool,
 }
 
 /// What the workers of [`Sweep::run_jobs`] share: the results file and the tallies.
 struct Shared {
     writer: JsonlWriter,
+    worker: WorkerStatus,
     report: RunReport,
     error: Option<SweepError>,
     completed: usize,
@@ -217,6 +235,22 @@ impl Sweep {
         jobs: usize,
         trainer: impl Fn(&PopulationEntry) -> Result<TrainOutcome, E> + Sync,
     ) -> Result<RunReport, SweepError> {
+        self.run_until(shard, resume, jobs, &StopFlag::new(), trainer)
+    }
+
+    /// [`Sweep::run_jobs`] that starts no new model once `stop` is requested: the models in flight
+    /// finish and are recorded, and the report says [`RunReport::stopped`] if models are left.
+    ///
+    /// Throughout, the shard's worker file ([`Shard::worker_file`], a [`WorkerStatus`]) is rewritten
+    /// atomically when a model starts or finishes and when the run ends (finished, stopped or failed).
+    pub fn run_until<E: Display + Send>(
+        &self,
+        shard: Shard,
+        resume: bool,
+        jobs: usize,
+        stop: &StopFlag,
+        trainer: impl Fn(&PopulationEntry) -> Result<TrainOutcome, E> + Sync,
+    ) -> Result<RunReport, SweepError> {
         let path = self.dir.join(shard.results_file());
         let done = self.results(shard)?;
         if !resume && !done.is_empty() {
@@ -261,8 +295,11 @@ impl Sweep {
             b
         });
         let jobs = jobs.clamp(1, todo.len().max(1));
+        let mut worker = WorkerStatus::start(shard);
+        worker.write(&self.dir)?;
         let shared = Mutex::new(Shared {
             writer,
+            worker,
             report,
             error: None,
             completed: 0,
@@ -273,12 +310,26 @@ impl Sweep {
             loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(entry) = todo.get(i) else { break };
-                if lock(&shared).error.is_some() {
-                    break;
+                {
+                    let mut st = lock(&shared);
+                    if st.error.is_some() {
+                        break;
+                    }
+                    if stop.is_requested() {
+                        st.report.stopped = true;
+                        break;
+                    }
+                    st.worker.in_flight.push(entry.id);
+                    let Shared { worker, .. } = &mut *st;
+                    if let Err(e) = worker.write(&self.dir) {
+                        st.error.get_or_insert(e);
+                        break;
+                    }
                 }
                 let t0 = Instant::now();
                 let outcome = trainer(entry);
                 let mut st = lock(&shared);
+                st.worker.in_flight.retain(|&id| id != entry.id);
                 let outcome = match outcome {
                     Ok(o) => o,
                     Err(e) => {
@@ -297,6 +348,12 @@ impl Sweep {
                 st.report.trained += 1;
                 st.report.diverged += usize::from(record.outcome.diverged);
                 st.completed += 1;
+                st.worker.trained += 1;
+                let Shared { worker, .. } = &mut *st;
+                if let Err(e) = worker.write(&self.dir) {
+                    st.error.get_or_insert(e);
+                    break;
+                }
                 let msg = match record.error {
                     Some(e) if !record.outcome.diverged => {
                         format!("model {} error {e:.2}%", entry.id)
@@ -333,10 +390,24 @@ impl Sweep {
         if let Some(b) = bar {
             b.finish();
         }
-        let shared = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut shared = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+        let left = total - shared.report.trained;
+        shared.report.stopped &= left > 0;
+        let (state, message) = match &shared.error {
+            Some(e) => (WorkerState::Failed, Some(e.to_string())),
+            None if left > 0 => (
+                WorkerState::Stopped,
+                Some(format!("stop requested; {left} models left")),
+            ),
+            None => (WorkerState::Finished, None),
+        };
+        shared.worker.state = state;
+        shared.worker.message = message;
+        shared.worker.in_flight.clear();
+        let written = shared.worker.write(&self.dir);
         match shared.error {
             Some(e) => Err(e),
-            None => Ok(shared.report),
+            None => written.map(|()| shared.report),
         }
     }
 }

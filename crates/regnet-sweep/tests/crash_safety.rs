@@ -274,7 +274,7 @@ fn concurrent_shard_processes_share_one_directory() {
     let report = collect(&dir).unwrap();
     assert_eq!((report.finished, report.torn_lines), (N, 0));
     assert!(report.missing.is_empty() && report.duplicates.is_empty());
-    // Only the population, the four results files and the merged file: no temporary files left.
+    // Only the population, the four results and worker files and the merged file: no temporary files.
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -288,7 +288,11 @@ fn concurrent_shard_processes_share_one_directory() {
             "results-0.jsonl",
             "results-1.jsonl",
             "results-2.jsonl",
-            "results-3.jsonl"
+            "results-3.jsonl",
+            "worker-0.json",
+            "worker-1.json",
+            "worker-2.json",
+            "worker-3.json"
         ]
     );
     std::fs::remove_dir_all(&dir).ok();

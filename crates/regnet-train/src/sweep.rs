@@ -6,7 +6,7 @@ use std::path::Path;
 use regnet_anynet::AnyNetSpec;
 use regnet_anynet::space::{Constraints, DesignSpace, SampleStats, Sampler};
 use regnet_burn::TrainBackend;
-use regnet_sweep::{PopulationEntry, RunReport, Shard, Sweep};
+use regnet_sweep::{PopulationEntry, RunReport, Shard, StopFlag, Sweep};
 
 use crate::{TrainConfig, TrainData, TrainError, TrainOptions, train};
 
@@ -65,7 +65,35 @@ pub fn run_sweep<B: TrainBackend>(
     backend: &str,
     device: &B::Device,
 ) -> Result<RunReport, TrainError> {
-    let report = sweep.run_jobs(shard, resume, jobs, |entry| {
+    run_sweep_until::<B>(
+        sweep,
+        shard,
+        resume,
+        jobs,
+        &StopFlag::new(),
+        data,
+        cfg,
+        backend,
+        device,
+    )
+}
+
+/// [`run_sweep`] that starts no new model once `stop` is requested (SIGTERM before a requeue): the
+/// models in flight finish and are recorded, and the report says whether models are left
+/// ([`RunReport::stopped`]); see [`Sweep::run_until`].
+#[allow(clippy::too_many_arguments)]
+pub fn run_sweep_until<B: TrainBackend>(
+    sweep: &Sweep,
+    shard: Shard,
+    resume: bool,
+    jobs: usize,
+    stop: &StopFlag,
+    data: &TrainData,
+    cfg: &TrainConfig,
+    backend: &str,
+    device: &B::Device,
+) -> Result<RunReport, TrainError> {
+    let report = sweep.run_until(shard, resume, jobs, stop, |entry| {
         let spec = entry_spec(entry)?;
         let model_cfg = TrainConfig {
             seed: cfg.seed.wrapping_add(entry.id as u64),

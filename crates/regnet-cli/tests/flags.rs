@@ -243,3 +243,65 @@ fn analyze_and_collect_flags() {
     ]);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn launch_and_status_flags() {
+    let dir = std::env::temp_dir().join(format!("regnet-cli-flags-launch-{}", std::process::id()));
+    let out = dir.join("sweep");
+    let out = out.to_str().unwrap();
+    let missing = dir.join("missing");
+    let missing = missing.to_str().unwrap();
+    check(&[
+        (
+            &[
+                "launch",
+                "--array",
+                "0",
+                "--dry-run",
+                "--",
+                "--space",
+                "regnetx",
+                "--n",
+                "2",
+                "--out",
+                out,
+            ],
+            "--array",
+        ),
+        (
+            &[
+                "launch",
+                "--array",
+                "x",
+                "--dry-run",
+                "--",
+                "--space",
+                "regnetx",
+                "--out",
+                out,
+            ],
+            "--array",
+        ),
+        (
+            &[
+                "launch",
+                "--array",
+                "2",
+                "--time",
+                "x y",
+                "--dry-run",
+                "--",
+                "--space",
+                "regnetx",
+                "--n",
+                "2",
+                "--out",
+                out,
+            ],
+            "--time",
+        ),
+        (&["status", missing], missing),
+        (&["status", "/", "--shards", "0"], "--shards"),
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -20,10 +20,10 @@ use regnet_space::nn::backend::BackendKind;
 use regnet_space::quantized::FitOptions;
 use regnet_space::spaces::parse_window;
 use regnet_space::stats::{AnalyzeOptions, Complexity, StatsError, analyze};
-use regnet_space::sweep::{PopulationEntry, ResultRecord, RunReport, Shard, Sweep, read_jsonl};
+use regnet_space::sweep::{PopulationEntry, ResultRecord, Shard, read_jsonl};
 use regnet_space::train::{
-    DataOptions, DatasetKind, TrainConfig, TrainData, TrainError, WithBackend, create_sweep,
-    entry_spec, load_data, run_sweep, with_backend,
+    DataOptions, DatasetKind, SweepJob, TrainConfig, create_sweep, entry_spec, load_data,
+    with_backend,
 };
 use regnet_space::{Constraints, DesignSpace, NetworkIo, StemType, Window, fit_quantized_linear};
 
@@ -219,13 +219,11 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
             100.0 * stats.acceptance,
             dir.join("population.jsonl").display()
         );
-        let job = ShardJob {
-            sweep: &sweep,
+        let job = SweepJob {
             shard,
             resume: a.resume || dir.join(shard.results_file()).exists(),
             jobs: a.jobs.max(1),
-            data: &data,
-            cfg: &cfg,
+            ..SweepJob::new(&sweep, &data, &cfg)
         };
         let report = with_backend(backend, 0, job)??;
         println!(
@@ -357,30 +355,4 @@ fn best_e_fit(results: &Path) -> Result<Option<f64>, Box<dyn std::error::Error>>
         total += fit_quantized_linear(&spec.block_widths(), FitOptions::default())?.e_fit;
     }
     Ok(Some(total / k as f64))
-}
-
-/// One shard of a sweep, trained on whichever backend `--backend` names.
-struct ShardJob<'a> {
-    sweep: &'a Sweep,
-    shard: Shard,
-    resume: bool,
-    jobs: usize,
-    data: &'a TrainData,
-    cfg: &'a TrainConfig,
-}
-
-impl WithBackend for ShardJob<'_> {
-    type Out = Result<RunReport, TrainError>;
-    fn run<B: regnet_space::nn::TrainBackend>(self, device: B::Device, name: &str) -> Self::Out {
-        run_sweep::<B>(
-            self.sweep,
-            self.shard,
-            self.resume,
-            self.jobs,
-            self.data,
-            self.cfg,
-            name,
-            &device,
-        )
-    }
 }

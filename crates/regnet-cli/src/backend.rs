@@ -7,7 +7,7 @@ use crate::CliError;
 
 /// Runs `work` on the backend named `backend` (GPU index `device`), see [`regnet_train::with_backend`];
 /// a bad name or a backend not compiled in is an error naming `--backend`.
-pub fn with_backend<W: WithBackend<Out = Result<T, CliError>>, T>(
+pub fn with_backend<W: WithBackend<Out = Result<T, E>>, T, E: Into<CliError>>(
     backend: &str,
     device: usize,
     work: W,
@@ -17,5 +17,7 @@ pub fn with_backend<W: WithBackend<Out = Result<T, CliError>>, T>(
         message,
     };
     let kind: BackendKind = backend.parse().map_err(|e| flag(format!("{e}")))?;
-    regnet_train::with_backend(kind, device, work).map_err(|e| flag(e.to_string()))?
+    regnet_train::with_backend(kind, device, work)
+        .map_err(|e| flag(e.to_string()))?
+        .map_err(Into::into)
 }

@@ -4,12 +4,11 @@ use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
 use regnet_anynet::space::{Constraints, DesignSpace, NetworkIo, Window};
-use regnet_burn::TrainBackend;
-use regnet_sweep::{RunReport, Shard, SlurmTask, StopFlag, Sweep};
-use regnet_train::{TrainConfig, TrainData, create_sweep, run_sweep_until};
+use regnet_sweep::{Shard, SlurmTask, StopFlag};
+use regnet_train::{SweepJob, create_sweep};
 
 use crate::CliError;
-use crate::backend::{WithBackend, with_backend};
+use crate::backend::with_backend;
 use crate::sample::{parse_stem, parse_window};
 use crate::train::{RecipeArgs, recipe_error};
 
@@ -124,34 +123,6 @@ impl Args {
     }
 }
 
-struct Job {
-    sweep: Sweep,
-    shard: Shard,
-    resume: bool,
-    jobs: usize,
-    stop: StopFlag,
-    data: TrainData,
-    cfg: TrainConfig,
-}
-
-impl WithBackend for Job {
-    type Out = Result<RunReport, CliError>;
-    fn run<B: TrainBackend>(self, device: B::Device, name: &str) -> Self::Out {
-        run_sweep_until::<B>(
-            &self.sweep,
-            self.shard,
-            self.resume,
-            self.jobs,
-            &self.stop,
-            &self.data,
-            &self.cfg,
-            name,
-            &device,
-        )
-        .map_err(recipe_error)
-    }
-}
-
 /// Runs the subcommand.
 pub fn run(a: Args) -> Result<(), CliError> {
     if a.jobs == 0 {
@@ -211,14 +182,12 @@ pub fn run(a: Args) -> Result<(), CliError> {
         100.0 * stats.acceptance,
         a.out.join("population.jsonl").display()
     );
-    let job = Job {
-        sweep,
+    let job = SweepJob {
         shard,
         resume: a.resume || restarted,
         jobs: a.jobs,
         stop,
-        data,
-        cfg,
+        ..SweepJob::new(&sweep, &data, &cfg)
     };
     let r = with_backend(&a.recipe.backend, a.recipe.device, job)?;
     if let Some(torn) = &r.torn_tail {

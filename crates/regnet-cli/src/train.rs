@@ -95,6 +95,13 @@ impl RecipeArgs {
     }
 }
 
+impl From<regnet_train::TrainError> for CliError {
+    /// See [`recipe_error`].
+    fn from(e: regnet_train::TrainError) -> Self {
+        recipe_error(e)
+    }
+}
+
 /// Maps a training error to a CLI error: a recipe or data value to the flag that set it, anything
 /// else (files, checkpoints, specs) as it is, since its message names the file or field.
 pub fn recipe_error(e: regnet_train::TrainError) -> CliError {

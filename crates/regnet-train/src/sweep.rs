@@ -46,66 +46,83 @@ pub fn entry_spec(entry: &PopulationEntry) -> Result<AnyNetSpec, TrainError> {
     Ok(AnyNetSpec::from_json(&value.to_string())?)
 }
 
-/// Trains every unfinished model of `shard` with the same recipe (model `id` uses seed `cfg.seed + id`),
-/// appending one result per finished model to the shard's results file. A diverged model is recorded,
-/// not fatal; any other failure stops the sweep with every finished result kept.
+/// One shard of a sweep to train with one recipe: what `regnet sweep`, the refinement example and a
+/// driver of your own run.
 ///
-/// `jobs` models train concurrently on the one device (threads; [`Sweep::run_jobs`]). Each model's
-/// result does not depend on `jobs`: initialisation is seeded under a lock and data order and
-/// augmentation have per-model generators. Whether concurrency pays depends on the device
-/// (docs/sweeps.md has the measurements).
-#[allow(clippy::too_many_arguments)]
-pub fn run_sweep<B: TrainBackend>(
-    sweep: &Sweep,
-    shard: Shard,
-    resume: bool,
-    jobs: usize,
-    data: &TrainData,
-    cfg: &TrainConfig,
-    backend: &str,
-    device: &B::Device,
-) -> Result<RunReport, TrainError> {
-    run_sweep_until::<B>(
-        sweep,
-        shard,
-        resume,
-        jobs,
-        &StopFlag::new(),
-        data,
-        cfg,
-        backend,
-        device,
-    )
+/// Every unfinished model of `shard` is trained with `cfg` (model `id` with seed `cfg.seed + id`) and
+/// one result per finished model is appended to the shard's results file. A diverged model is recorded,
+/// not fatal; any other failure stops the sweep with every finished result kept. `jobs` models train
+/// concurrently on the one device (threads, [`Sweep::run_until`]); each model's result does not depend
+/// on `jobs` (initialisation is seeded under a lock, data order and augmentation have per-model
+/// generators; docs/sweeps.md has when concurrency pays). Once `stop` is requested (SIGTERM before a
+/// SLURM requeue) no new model starts: those in flight finish and are recorded, and the report says
+/// whether models are left ([`RunReport::stopped`]).
+///
+/// [`SweepJob::train`] runs it on a backend type chosen at compile time; as a [`crate::WithBackend`],
+/// [`crate::with_backend`] runs it on the backend named at run time.
+#[derive(Debug, Clone)]
+pub struct SweepJob<'a> {
+    /// The sweep directory with its population.
+    pub sweep: &'a Sweep,
+    /// The models to train: `id % n == k`.
+    pub shard: Shard,
+    /// Skip finished models (without it, a shard that has results is an error).
+    pub resume: bool,
+    /// Models in flight at once (at least 1).
+    pub jobs: usize,
+    /// Starts no new model once set.
+    pub stop: StopFlag,
+    /// Training and test data.
+    pub data: &'a TrainData,
+    /// The recipe of every model.
+    pub cfg: &'a TrainConfig,
 }
 
-/// [`run_sweep`] that starts no new model once `stop` is requested (SIGTERM before a requeue): the
-/// models in flight finish and are recorded, and the report says whether models are left
-/// ([`RunReport::stopped`]); see [`Sweep::run_until`].
-#[allow(clippy::too_many_arguments)]
-pub fn run_sweep_until<B: TrainBackend>(
-    sweep: &Sweep,
-    shard: Shard,
-    resume: bool,
-    jobs: usize,
-    stop: &StopFlag,
-    data: &TrainData,
-    cfg: &TrainConfig,
-    backend: &str,
-    device: &B::Device,
-) -> Result<RunReport, TrainError> {
-    let report = sweep.run_until(shard, resume, jobs, stop, |entry| {
-        let spec = entry_spec(entry)?;
-        let model_cfg = TrainConfig {
-            seed: cfg.seed.wrapping_add(entry.id as u64),
-            ..cfg.clone()
-        };
-        let opts = TrainOptions {
-            backend: backend.to_string(),
-            quiet: true,
-            ..TrainOptions::default()
-        };
-        let summary = train::<B>(&spec, data, &model_cfg, &opts, device)?;
-        Ok::<_, TrainError>(summary.outcome())
-    })?;
-    Ok(report)
+impl<'a> SweepJob<'a> {
+    /// The whole population, one model at a time, no resume, never stopped.
+    pub fn new(sweep: &'a Sweep, data: &'a TrainData, cfg: &'a TrainConfig) -> Self {
+        Self {
+            sweep,
+            shard: Shard::ALL,
+            resume: false,
+            jobs: 1,
+            stop: StopFlag::new(),
+            data,
+            cfg,
+        }
+    }
+
+    /// Trains the shard's unfinished models on backend `B`; `backend` is the name recorded with
+    /// each result.
+    pub fn train<B: TrainBackend>(
+        &self,
+        backend: &str,
+        device: &B::Device,
+    ) -> Result<RunReport, TrainError> {
+        let (data, cfg) = (self.data, self.cfg);
+        let report =
+            self.sweep
+                .run_until(self.shard, self.resume, self.jobs, &self.stop, |entry| {
+                    let spec = entry_spec(entry)?;
+                    let model_cfg = TrainConfig {
+                        seed: cfg.seed.wrapping_add(entry.id as u64),
+                        ..cfg.clone()
+                    };
+                    let opts = TrainOptions {
+                        backend: backend.to_string(),
+                        quiet: true,
+                        ..TrainOptions::default()
+                    };
+                    let summary = train::<B>(&spec, data, &model_cfg, &opts, device)?;
+                    Ok::<_, TrainError>(summary.outcome())
+                })?;
+        Ok(report)
+    }
+}
+
+impl crate::WithBackend for SweepJob<'_> {
+    type Out = Result<RunReport, TrainError>;
+    fn run<B: TrainBackend>(self, device: B::Device, name: &str) -> Self::Out {
+        self.train::<B>(name, &device)
+    }
 }

@@ -5,7 +5,7 @@ use burn::backend::{Autodiff, Flex};
 use regnet_anynet::space::{Constraints, DesignSpace, Window};
 use regnet_stats::{AnalyzeOptions, analyze};
 use regnet_sweep::Shard;
-use regnet_train::{DataOptions, TrainConfig, TrainData, create_sweep, load_data, run_sweep};
+use regnet_train::{DataOptions, SweepJob, TrainConfig, TrainData, create_sweep, load_data};
 
 type B = Autodiff<Flex>;
 
@@ -48,17 +48,9 @@ fn two_spaces_sample_train_analyze() {
         let dir = root.join(name);
         let (sweep, stats) = create_sweep(&dir, space, constraints, 3, 7).unwrap();
         assert_eq!(stats.accepted, 3);
-        let report = run_sweep::<B>(
-            &sweep,
-            Shard::ALL,
-            false,
-            1,
-            &data,
-            &cfg,
-            "flex",
-            &Default::default(),
-        )
-        .unwrap();
+        let report = SweepJob::new(&sweep, &data, &cfg)
+            .train::<B>("flex", &Default::default())
+            .unwrap();
         assert_eq!(report.trained, 3);
         let results = sweep.results(Shard::ALL).unwrap();
         assert_eq!(results.len(), 3);
@@ -73,16 +65,11 @@ fn two_spaces_sample_train_analyze() {
             assert_eq!(r.outcome.seed, cfg.seed + r.id as u64);
         }
         // Resuming a finished sweep trains nothing and duplicates nothing.
-        let again = run_sweep::<B>(
-            &sweep,
-            Shard::ALL,
-            true,
-            1,
-            &data,
-            &cfg,
-            "flex",
-            &Default::default(),
-        )
+        let again = SweepJob {
+            resume: true,
+            ..SweepJob::new(&sweep, &data, &cfg)
+        }
+        .train::<B>("flex", &Default::default())
         .unwrap();
         assert_eq!((again.trained, again.skipped), (0, 3));
         files.push(dir.join("results.jsonl"));
@@ -135,16 +122,11 @@ fn concurrent_jobs_give_the_same_results_as_one_at_a_time() {
         }
         let dir = root.join(format!("jobs-{jobs}"));
         let (sweep, _) = create_sweep(&dir, space, constraints, 4, 11).unwrap();
-        let report = run_sweep::<B>(
-            &sweep,
-            Shard::ALL,
-            false,
+        let report = SweepJob {
             jobs,
-            &data,
-            &cfg,
-            "flex",
-            &Default::default(),
-        )
+            ..SweepJob::new(&sweep, &data, &cfg)
+        }
+        .train::<B>("flex", &Default::default())
         .unwrap();
         assert_eq!(report.trained, 4);
         let mut results = sweep.results(Shard::ALL).unwrap();

@@ -29,17 +29,17 @@ pub const FC_INIT_STD: f64 = 0.01;
 
 /// One conv of a plan: (k, c_in, c_out, stride, groups, bias).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ConvOp {
-    k: usize,
-    c_in: usize,
-    c_out: usize,
-    stride: usize,
-    groups: usize,
-    bias: bool,
+pub(crate) struct ConvOp {
+    pub(crate) k: usize,
+    pub(crate) c_in: usize,
+    pub(crate) c_out: usize,
+    pub(crate) stride: usize,
+    pub(crate) groups: usize,
+    pub(crate) bias: bool,
 }
 
 /// The convs of a plan walk, in figure order.
-fn convs(walk: impl FnOnce(&mut dyn FnMut(Op))) -> std::vec::IntoIter<ConvOp> {
+pub(crate) fn convs(walk: impl FnOnce(&mut dyn FnMut(Op))) -> std::vec::IntoIter<ConvOp> {
     let mut out = Vec::new();
     walk(&mut |op| {
         if let Op::Conv {
@@ -65,7 +65,7 @@ fn convs(walk: impl FnOnce(&mut dyn FnMut(Op))) -> std::vec::IntoIter<ConvOp> {
 }
 
 /// Takes the next conv of a walk; the walk's length is fixed by the plan, so running out is a bug.
-fn next_conv(it: &mut std::vec::IntoIter<ConvOp>) -> ConvOp {
+pub(crate) fn next_conv(it: &mut std::vec::IntoIter<ConvOp>) -> ConvOp {
     it.next()
         .expect("layer plan walk yields the convs the module builder expects")
 }
@@ -73,7 +73,7 @@ fn next_conv(it: &mut std::vec::IntoIter<ConvOp>) -> ConvOp {
 /// A k×k conv with "same" padding (k−1)/2 and pycls init: weight ~ N(0, sqrt(2 / (k·k·c_out)))
 /// (fan-out, not divided by groups, also for SE convs). A bias (SE convs only) keeps PyTorch's
 /// default U(±1/sqrt(fan_in)), which is burn's default initializer too.
-fn conv<B: Backend>(op: ConvOp, device: &B::Device) -> Conv2d<B> {
+pub(crate) fn conv<B: Backend>(op: ConvOp, device: &B::Device) -> Conv2d<B> {
     let p = (op.k - 1) / 2;
     let mut conv = Conv2dConfig::new([op.c_in, op.c_out], [op.k, op.k])
         .with_stride([op.stride, op.stride])
@@ -88,7 +88,7 @@ fn conv<B: Backend>(op: ConvOp, device: &B::Device) -> Conv2d<B> {
 }
 
 /// BatchNorm with ε = 1e-5, momentum 0.1, γ = 1 (or 0 when `zero_gamma`), β = 0.
-fn bn<B: Backend>(c: usize, zero_gamma: bool, device: &B::Device) -> BatchNorm<B> {
+pub(crate) fn bn<B: Backend>(c: usize, zero_gamma: bool, device: &B::Device) -> BatchNorm<B> {
     let mut bn = BatchNormConfig::new(c)
         .with_epsilon(BN_EPS)
         .with_momentum(BN_MOMENTUM)
@@ -239,7 +239,7 @@ impl<B: Backend> ModuleVisitor<B> for InitializeNow {
 }
 
 /// Global average pool to `[n, c, 1, 1]`.
-fn global_avg_pool<B: Backend>(x: Tensor<B, 4>) -> Tensor<B, 4> {
+pub(crate) fn global_avg_pool<B: Backend>(x: Tensor<B, 4>) -> Tensor<B, 4> {
     let [n, c, h, w] = x.dims();
     x.reshape([n, c, h * w]).mean_dim(2).reshape([n, c, 1, 1])
 }

@@ -30,6 +30,9 @@ pub enum CliError {
     /// A sweep directory is unusable.
     #[error(transparent)]
     Sweep(#[from] regnet_sweep::SweepError),
+    /// A model could not be built (its spec was rejected).
+    #[error(transparent)]
+    Build(#[from] regnet_burn::BuildError),
     /// JSON output failed.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),

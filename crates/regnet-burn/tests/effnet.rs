@@ -14,7 +14,7 @@ use common::{max_abs_diff, values};
 use regnet_anynet::{Activation, EffNetSpec, EffStageSpec, zoo};
 use regnet_burn::weights::effnet::{key_mappings, load_checkpoint, load_tensors};
 use regnet_burn::weights::read_checkpoint;
-use regnet_burn::{EffNet, EffNetConfig, WeightsError};
+use regnet_burn::{EffNet, EffNetConfig, RegNetOps, WeightsError};
 
 type B = Flex;
 
@@ -66,11 +66,6 @@ fn spec() -> EffNetSpec {
     }
 }
 
-fn tensor<const D: usize>(io: &BTreeMap<String, TensorSnapshot>, key: &str) -> Tensor<B, D> {
-    let data: TensorData = io[key].to_data().unwrap();
-    Tensor::from_data(data, &Default::default())
-}
-
 #[test]
 fn learnable_params_equal_the_analytic_count() {
     // The fixture model: make_effnet_parity.py prints 14144 PyTorch parameters.
@@ -89,35 +84,45 @@ fn learnable_params_equal_the_analytic_count() {
     }
 }
 
-#[test]
-fn logits_match_pycls_effnet() {
+/// Loads the fixture weights into the model on `Bk` and returns max |burn − torch| of the logits.
+fn logits_diff<Bk: RegNetOps>(spec: &EffNetSpec) -> f32 {
     let io = read_checkpoint(&fixture("effnet_pycls.safetensors")).unwrap();
     let weights: BTreeMap<String, TensorSnapshot> = io
         .iter()
         .filter(|(k, _)| *k != "input" && *k != "logits")
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let model: EffNet<B> = EffNet::new(&spec(), &Default::default()).unwrap();
+    let device = Default::default();
+    let model: EffNet<Bk> = EffNet::new(spec, &device).unwrap();
     // Every model tensor has a pycls key, and every pycls tensor a model tensor (strict load).
     assert_eq!(key_mappings(&model).unwrap().len(), weights.len());
     let model = load_tensors(model, &weights).unwrap();
-    let logits = values(model.forward(tensor::<4>(&io, "input")));
-    let expected = values(tensor::<2>(&io, "logits"));
+    let input: TensorData = io["input"].to_data().unwrap();
+    let logits = values(model.forward(Tensor::<Bk, 4>::from_data(input, &device)));
+    let expected: Vec<f32> = io["logits"].to_data().unwrap().to_vec().unwrap();
     assert_eq!(logits.len(), 20);
     assert!(expected.iter().any(|v| v.abs() > 0.5));
-    let diff = max_abs_diff(&logits, &expected);
+    max_abs_diff(&logits, &expected)
+}
+
+#[test]
+fn logits_match_pycls_effnet() {
+    let diff = logits_diff::<B>(&spec());
     assert!(diff < 1e-4, "max |burn − torch| = {diff}");
     eprintln!("EffNet / pycls: max |burn − torch| = {diff:e}");
     // ReLU on the same weights gives other logits: the activation is really applied.
-    let mut relu_spec = spec();
-    relu_spec.activation = Activation::Relu;
-    let relu = load_tensors(
-        EffNet::<B>::new(&relu_spec, &Default::default()).unwrap(),
-        &weights,
-    )
-    .unwrap();
-    let relu_logits = values(relu.forward(tensor::<4>(&io, "input")));
-    assert!(max_abs_diff(&relu_logits, &expected) > 0.05);
+    let mut relu = spec();
+    relu.activation = Activation::Relu;
+    assert!(logits_diff::<B>(&relu) > 0.05);
+}
+
+#[cfg(feature = "cuda")]
+#[test]
+#[ignore = "needs an NVIDIA GPU and its driver (bench/gpu_check.sh runs it)"]
+fn cuda_logits_match_pycls_effnet() {
+    let diff = logits_diff::<burn::backend::Cuda>(&spec());
+    assert!(diff < 1e-4, "max |burn − torch| = {diff}");
+    eprintln!("EffNet / pycls on CUDA: max |burn − torch| = {diff:e}");
 }
 
 #[test]

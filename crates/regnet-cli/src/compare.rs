@@ -64,6 +64,11 @@ pub struct Args {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
+    /// Write `runtime_vs_flops.svg` and `runtime_vs_acts.svg` here: training time per image of
+    /// every model against its flops and against its acts, one colour per family, with the
+    /// least-squares line over all models and Pearson's r (paper §5.3, Fig. 18 style).
+    #[arg(long)]
+    plot_dir: Option<std::path::PathBuf>,
 }
 
 /// A model to compare: its spec of either family and its resolution.
@@ -119,6 +124,12 @@ fn check_args(a: &Args) -> Result<(), CliError> {
                 format!("must be between {lo} and {hi}, got {v}"),
             ));
         }
+    }
+    if a.plot_dir.is_some() && (a.no_timing || a.no_train) {
+        return Err(flag(
+            "plot-dir",
+            "plots training time per image: it needs the training measurement (drop --no-timing and --no-train)".into(),
+        ));
     }
     if let Some(r) = a.resolution
         && (r == 0 || r > 4096)
@@ -178,6 +189,9 @@ pub fn run(a: Args) -> Result<(), CliError> {
             row.train_rounds = train;
         }
     }
+    if let Some(dir) = &a.plot_dir {
+        write_plots(dir, &rows)?;
+    }
     if a.json {
         let out = Output {
             backend: &a.backend,
@@ -218,6 +232,69 @@ fn print_table(a: &Args, rows: &[Row]) {
             cell(r.train_images_per_s)
         );
     }
+}
+
+/// Writes the two runtime plots (training time per image against flops and against acts).
+fn write_plots(dir: &std::path::Path, rows: &[Row]) -> Result<(), CliError> {
+    use regnet_stats::plot::{RuntimeSeries, runtime_svg};
+    use regnet_stats::{LineFitSummary, fit_line};
+    let io = |path: &std::path::Path| {
+        let path = path.display().to_string();
+        move |source| CliError::Io { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let timed: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.train_images_per_s.is_some_and(|v| v > 0.0))
+        .collect();
+    let t: Vec<f64> = timed
+        .iter()
+        .map(|r| 1.0 / r.train_images_per_s.unwrap_or(f64::NAN))
+        .collect();
+    for (name, x_label, x_of) in [
+        (
+            "runtime_vs_flops.svg",
+            "flops",
+            (|r: &Row| r.flops as f64) as fn(&Row) -> f64,
+        ),
+        ("runtime_vs_acts.svg", "acts", |r: &Row| r.acts as f64),
+    ] {
+        let x: Vec<f64> = timed.iter().map(|r| x_of(r)).collect();
+        let fit = fit_line(&x, &t).map_or(
+            LineFitSummary {
+                slope: None,
+                intercept: None,
+                r: None,
+                r2: None,
+            },
+            LineFitSummary::from,
+        );
+        let series: Vec<RuntimeSeries> = [
+            ("RegNet / AnyNet", "anynet", 0),
+            ("EfficientNet", "effnet", 1),
+        ]
+        .into_iter()
+        .map(|(label, family, color)| {
+            let (xs, ts) = timed
+                .iter()
+                .zip(&x)
+                .zip(&t)
+                .filter(|((r, _), _)| r.family == family)
+                .map(|((_, x), t)| (*x, *t))
+                .unzip();
+            RuntimeSeries {
+                label: label.to_string(),
+                x: xs,
+                t: ts,
+                color,
+            }
+        })
+        .filter(|s| !s.x.is_empty())
+        .collect();
+        let path = dir.join(name);
+        std::fs::write(&path, runtime_svg(x_label, &series, fit)).map_err(io(&path))?;
+    }
+    Ok(())
 }
 
 /// The median of the values (mean of the middle two for an even count); `None` if empty.

@@ -108,8 +108,11 @@ fn compare_lists_models_side_by_side() {
 #[test]
 fn compare_measures_both_families() {
     // Tiny inputs so the test stays fast; only that a positive, finite rate comes out is checked.
+    let dir = std::env::temp_dir().join(format!("regnet-compare-{}", std::process::id()));
     let v = json(&[
         "compare",
+        "--plot-dir",
+        dir.to_str().unwrap(),
         "RegNetY-200MF",
         "EN-B0",
         "--resolution",
@@ -129,6 +132,14 @@ fn compare_measures_both_families() {
         }
         assert_eq!(r["resolution"], 32);
     }
+    for name in ["runtime_vs_flops.svg", "runtime_vs_acts.svg"] {
+        let svg = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("EfficientNet"),
+            "{name}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -144,6 +155,12 @@ fn bad_input_is_one_line_naming_the_problem() {
     assert_eq!(
         err.trim(),
         "error: --steps: must be between 1 and 100000, got 0"
+    );
+    let (code, _, err) = regnet(&["compare", "EN-B0", "--no-train", "--plot-dir", "x"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: --plot-dir: plots training time"),
+        "{err}"
     );
     let (code, _, err) = regnet(&["train", "--model", "EN-B0"]);
     assert_eq!(code, 2);

@@ -267,3 +267,22 @@ fn effnet_names_and_json_round_trip() {
     assert_eq!(back, spec);
     assert!(EffNetSpec::from_json("{\"stem_w\": 32}").is_err());
 }
+
+#[test]
+fn zoo_effnets_equal_pycls_model_complexity_json() {
+    // pycls's dev/model_complexity.json (the exact integers behind MODEL_ZOO.md), entries
+    // configs/dds_baselines/effnet/EN-B*_dds_8gpu.yaml: (flops, params, acts).
+    let pycls = [
+        ("EN-B0", 385_825_092, 5_288_548, 6_748_036),
+        ("EN-B1", 686_817_992, 7_794_184, 10_884_328),
+        ("EN-B2", 993_578_282, 9_109_994, 13_832_834),
+        ("EN-B3", 1_827_162_472, 12_233_232, 23_831_296),
+        ("EN-B4", 4_393_801_064, 19_341_616, 49_489_032),
+        ("EN-B5", 10_266_426_072, 30_389_784, 98_857_400),
+    ];
+    for (name, flops, params, acts) in pycls {
+        let m = zoo::effnet(name).unwrap();
+        let c = m.spec.complexity(m.resolution).unwrap();
+        assert_eq!((c.flops, c.params, c.acts), (flops, params, acts), "{name}");
+    }
+}

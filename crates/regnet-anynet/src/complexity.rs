@@ -228,7 +228,7 @@ impl<T: Tally> Counter<T> {
     }
 }
 
-fn check_resolution(h: u32, w: u32) -> Result<(), SpecError> {
+pub(crate) fn check_resolution(h: u32, w: u32) -> Result<(), SpecError> {
     if h == 0 || w == 0 || h > 65536 || w > 65536 {
         return Err(SpecError::InvalidResolution { h, w });
     }

@@ -4,7 +4,8 @@
 //! An [`AnyNetSpec`] is a stem, stages of identical blocks (depth d_i, width w_i, bottleneck multiplier
 //! 1/b_i, group width g_i, stride) and a head. It expands into a layer plan ([`plan`]) that every
 //! consumer walks: the exact complexity counter ([`AnyNetSpec::complexity`]), the burn module builder,
-//! summaries. [`RegNetParams`] generates a spec from the quantized linear rule; [`zoo`] holds the
+//! summaries. [`EffNetSpec`] is the EfficientNet baseline (MBConv blocks) walked the same way.
+//! [`RegNetParams`] generates a spec from the quantized linear rule; [`zoo`] holds the
 //! published models; [`parse_pycls_config`] reads the authors' YAML configs and
 //! [`AnyNetSpec::to_pycls_yaml`] writes one. [`scale_model`] scales depth, width, group width and
 //! resolution as "Fast and Accurate Model Scaling" (Dollár, Singh, Girshick, CVPR 2021) and pycls's
@@ -25,6 +26,7 @@
 //! ```
 
 mod complexity;
+mod effnet;
 mod error;
 pub mod plan;
 mod pycls;
@@ -35,10 +37,12 @@ mod spec;
 pub mod zoo;
 
 pub use complexity::{Complexity, PartComplexity};
+pub use effnet::{EffNetPlan, EffNetSpec, EffStageSpec, MAX_EXP_RATIO, MAX_KERNEL, MbConvPlan};
 pub use error::SpecError;
 pub use plan::{BlockPlan, HeadPlan, ModelPlan, Op, StemPlan};
 pub use pycls::{
-    MAX_CONFIG_BYTES, MAX_CONFIG_NESTING, PyclsConfig, load_pycls_config, parse_pycls_config,
+    MAX_CONFIG_BYTES, MAX_CONFIG_NESTING, PyclsConfig, PyclsEffNetConfig, PyclsModel,
+    load_pycls_config, load_pycls_model, parse_pycls_config, parse_pycls_model,
 };
 pub use regnet::RegNetParams;
 pub use scale::{

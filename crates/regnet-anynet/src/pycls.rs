@@ -1,6 +1,6 @@
-//! pycls YAML configs (`MODEL`, `ANYNET`, `REGNET`, `TRAIN.IM_SIZE`) → AnyNet spec.
+//! pycls YAML configs (`MODEL`, `ANYNET`, `REGNET`, `EN`, `TRAIN.IM_SIZE`) → AnyNet or EfficientNet spec.
 //!
-//! Keys and defaults are pycls's (`pycls/core/config.py`). Inside `MODEL`, `ANYNET` and `REGNET`, an
+//! Keys and defaults are pycls's (`pycls/core/config.py`). Inside `MODEL`, `ANYNET`, `REGNET` and `EN`, an
 //! unknown key is an error naming it. Sections that do not describe the architecture (`OPTIM`, `TEST`,
 //! `BN`, `DATA_LOADER`, …, and every `TRAIN` key but `IM_SIZE`) are ignored; an unknown top-level
 //! section is an error. `MODEL.ACTIVATION_FUN` (`relu`, `silu`/`swish`, `gelu`) becomes the spec's
@@ -12,7 +12,9 @@ use std::path::Path;
 use serde_yaml_ng::{Mapping, Value};
 
 use crate::error::one_line;
-use crate::{AnyNetSpec, BlockType, RegNetParams, SpecError, StageSpec, StemType};
+use crate::{
+    AnyNetSpec, BlockType, EffNetSpec, EffStageSpec, RegNetParams, SpecError, StageSpec, StemType,
+};
 
 /// Top-level pycls sections that do not change the architecture and are ignored.
 const IGNORED_SECTIONS: &[&str] = &[
@@ -37,7 +39,6 @@ const IGNORED_SECTIONS: &[&str] = &[
     "PORT_RANGE",
     "DOWNLOAD_CACHE",
     "RESNET",
-    "EN",
     "VIT",
 ];
 
@@ -98,6 +99,12 @@ pub struct PyclsConfig {
 ///
 /// Files above [`MAX_CONFIG_BYTES`] are refused from their size, before reading.
 pub fn load_pycls_config(path: &Path) -> Result<PyclsConfig, SpecError> {
+    let text = read_config(path)?;
+    parse_pycls_config(&text)
+}
+
+/// Reads a config file, refusing one above [`MAX_CONFIG_BYTES`] from its size.
+fn read_config(path: &Path) -> Result<String, SpecError> {
     let io = |e: std::io::Error| SpecError::Io {
         path: path.display().to_string(),
         message: one_line(&e.to_string()),
@@ -111,8 +118,7 @@ pub fn load_pycls_config(path: &Path) -> Result<PyclsConfig, SpecError> {
             max: MAX_CONFIG_BYTES,
         });
     }
-    let text = std::fs::read_to_string(path).map_err(io)?;
-    parse_pycls_config(&text)
+    std::fs::read_to_string(path).map_err(io)
 }
 
 /// Parses a pycls YAML config (text). Also accepts the same structure as JSON.
@@ -127,6 +133,63 @@ pub fn load_pycls_config(path: &Path) -> Result<PyclsConfig, SpecError> {
 /// assert_eq!(cfg.spec.widths(), vec![24, 56, 152, 368]);
 /// ```
 pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
+    match parse_pycls_model(text)? {
+        PyclsModel::AnyNet(cfg) => Ok(cfg),
+        PyclsModel::EffNet(_) => Err(SpecError::BadValue {
+            key: "MODEL.TYPE".into(),
+            problem: "is an EfficientNet, which is not an AnyNet (read it with parse_pycls_model)"
+                .into(),
+            value: "\"effnet\"".into(),
+        }),
+    }
+}
+
+/// A pycls config of any supported `MODEL.TYPE`: `anynet` / `regnet` or `effnet`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PyclsModel {
+    /// `MODEL.TYPE: anynet` or `regnet`.
+    AnyNet(PyclsConfig),
+    /// `MODEL.TYPE: effnet` (section `EN`).
+    EffNet(PyclsEffNetConfig),
+}
+
+/// A pycls `MODEL.TYPE: effnet` config read into this crate's types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PyclsEffNetConfig {
+    /// The model (`EN` section, `MODEL.NUM_CLASSES`, `MODEL.ACTIVATION_FUN`).
+    pub spec: EffNetSpec,
+    /// `TRAIN.IM_SIZE` (pycls default 224): the resolution pycls counts complexity at.
+    pub im_size: u32,
+}
+
+impl PyclsModel {
+    /// `TRAIN.IM_SIZE` of the config.
+    pub fn im_size(&self) -> u32 {
+        match self {
+            Self::AnyNet(c) => c.im_size,
+            Self::EffNet(c) => c.im_size,
+        }
+    }
+}
+
+/// Reads a pycls YAML config file of any supported `MODEL.TYPE` (see [`parse_pycls_model`]).
+pub fn load_pycls_model(path: &Path) -> Result<PyclsModel, SpecError> {
+    let text = read_config(path)?;
+    parse_pycls_model(&text)
+}
+
+/// Parses a pycls YAML config whose `MODEL.TYPE` is `anynet`, `regnet` or `effnet` (pycls
+/// `EN` keys STEM_W, STRIDES, DEPTHS, WIDTHS, EXP_RATIOS, KERNELS, HEAD_W, SE_R, DC_RATIO,
+/// DROPOUT_RATIO with pycls's defaults). Limits and errors as [`parse_pycls_config`].
+///
+/// ```
+/// use regnet_anynet::{PyclsModel, parse_pycls_model};
+/// let yaml = "MODEL:\n  TYPE: effnet\n  NUM_CLASSES: 1000\n  ACTIVATION_FUN: silu\nEN:\n  STEM_W: 32\n  STRIDES: [1, 2, 2, 2, 1, 2, 1]\n  DEPTHS: [1, 2, 2, 3, 3, 4, 1]\n  WIDTHS: [16, 24, 40, 80, 112, 192, 320]\n  EXP_RATIOS: [1, 6, 6, 6, 6, 6, 6]\n  KERNELS: [3, 3, 5, 3, 5, 5, 3]\n  HEAD_W: 1280\nTRAIN:\n  IM_SIZE: 224\n";
+/// let PyclsModel::EffNet(cfg) = parse_pycls_model(yaml)? else { unreachable!() };
+/// assert_eq!(cfg.spec, regnet_anynet::zoo::effnet("EN-B0")?.spec);
+/// # Ok::<(), regnet_anynet::SpecError>(())
+/// ```
+pub fn parse_pycls_model(text: &str) -> Result<PyclsModel, SpecError> {
     check_config_shape(text)?;
     let root: Value =
         serde_yaml_ng::from_str(text).map_err(|e| SpecError::Yaml(one_line(&e.to_string())))?;
@@ -144,6 +207,7 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
     let mut model = None;
     let mut anynet = None;
     let mut regnet = None;
+    let mut en = None;
     let mut im_size = 224;
     for (k, v) in &root {
         let name = key_name(k, "")?;
@@ -151,6 +215,7 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
             "MODEL" => model = Some(section(v, "MODEL")?),
             "ANYNET" => anynet = Some(section(v, "ANYNET")?),
             "REGNET" => regnet = Some(section(v, "REGNET")?),
+            "EN" => en = Some(section(v, "EN")?),
             "TRAIN" => {
                 for (tk, tv) in &section(v, "TRAIN")? {
                     if key_name(tk, "TRAIN.")? == "IM_SIZE" {
@@ -196,25 +261,29 @@ pub fn parse_pycls_config(text: &str) -> Result<PyclsConfig, SpecError> {
         "anynet" => {
             let mut spec = anynet_spec(anynet.unwrap_or_default(), num_classes)?;
             spec.activation = activation;
-            Ok(PyclsConfig {
+            Ok(PyclsModel::AnyNet(PyclsConfig {
                 spec,
                 regnet: None,
                 im_size,
-            })
+            }))
         }
         "regnet" => {
             let p = regnet_params(regnet.unwrap_or_default(), num_classes)?;
             let mut spec = p.to_spec()?;
             spec.activation = activation;
-            Ok(PyclsConfig {
+            Ok(PyclsModel::AnyNet(PyclsConfig {
                 spec,
                 regnet: Some(p),
                 im_size,
-            })
+            }))
+        }
+        "effnet" => {
+            let spec = effnet_spec(en.unwrap_or_default(), num_classes, activation)?;
+            Ok(PyclsModel::EffNet(PyclsEffNetConfig { spec, im_size }))
         }
         other => Err(SpecError::BadValue {
             key: "MODEL.TYPE".into(),
-            problem: "must be anynet or regnet".into(),
+            problem: "must be anynet, regnet or effnet".into(),
             value: one_line(&format!("{other:?}")),
         }),
     }
@@ -262,6 +331,70 @@ fn regnet_params(m: Mapping, num_classes: u32) -> Result<RegNetParams, SpecError
     }
     p.se_r = se_on.then_some(se_r);
     Ok(p)
+}
+
+/// The `EN` section (pycls defaults: STEM_W 32, HEAD_W 1280, SE_R 0.25, DC_RATIO 0,
+/// DROPOUT_RATIO 0, empty stage lists) → an EfficientNet spec, validated.
+fn effnet_spec(
+    m: Mapping,
+    num_classes: u32,
+    activation: crate::Activation,
+) -> Result<EffNetSpec, SpecError> {
+    let mut spec = EffNetSpec {
+        stem_w: 32,
+        stages: vec![],
+        se_r: 0.25,
+        head_w: 1280,
+        num_classes,
+        in_channels: 3,
+        activation,
+        dc_ratio: 0.0,
+        dropout_ratio: 0.0,
+    };
+    let (mut ds, mut ws, mut es, mut ks, mut ss) = (vec![], vec![], vec![], vec![], vec![]);
+    for (k, v) in &m {
+        let key = key_name(k, "EN.")?;
+        let full = format!("EN.{key}");
+        match key.as_str() {
+            "STEM_W" => spec.stem_w = get_u32(&full, v)?,
+            "DEPTHS" => ds = get_list(&full, v, get_u32)?,
+            "WIDTHS" => ws = get_list(&full, v, get_u32)?,
+            "EXP_RATIOS" => es = get_list(&full, v, get_f64)?,
+            "KERNELS" => ks = get_list(&full, v, get_u32)?,
+            "STRIDES" => ss = get_list(&full, v, get_u32)?,
+            "HEAD_W" => spec.head_w = get_u32(&full, v)?,
+            "SE_R" => spec.se_r = get_f64(&full, v)?,
+            "DC_RATIO" => spec.dc_ratio = get_f64(&full, v)?,
+            "DROPOUT_RATIO" => spec.dropout_ratio = get_f64(&full, v)?,
+            _ => return Err(SpecError::UnknownKey { key: full }),
+        }
+    }
+    let n = ds.len();
+    for (key, len) in [
+        ("EN.WIDTHS", ws.len()),
+        ("EN.EXP_RATIOS", es.len()),
+        ("EN.KERNELS", ks.len()),
+        ("EN.STRIDES", ss.len()),
+    ] {
+        if len != n {
+            return Err(SpecError::BadValue {
+                key: key.into(),
+                problem: format!("must have as many entries as EN.DEPTHS ({n})"),
+                value: format!("{len} entries"),
+            });
+        }
+    }
+    spec.stages = (0..n)
+        .map(|i| EffStageSpec {
+            d: ds[i],
+            w: ws[i],
+            exp_r: es[i],
+            k: ks[i],
+            stride: ss[i],
+        })
+        .collect();
+    spec.validate()?;
+    Ok(spec)
 }
 
 fn anynet_spec(m: Mapping, num_classes: u32) -> Result<AnyNetSpec, SpecError> {

@@ -1,9 +1,12 @@
 //! The published model zoo: 24 RegNetX/RegNetY models (paper Figs. 15–16, pycls MODEL_ZOO) and the
-//! ResNet/ResNeXt baselines (pycls `configs/dds_baselines`), all at 224×224 with 1000 classes.
+//! ResNet/ResNeXt baselines (pycls `configs/dds_baselines`), all at 224×224 with 1000 classes; and the
+//! EfficientNet baselines EN-B0 … EN-B5 ([`effnets`]), each at its own training resolution.
 
 use serde::Serialize;
 
-use crate::{AnyNetSpec, BlockType, RegNetParams, SpecError, StageSpec, StemType};
+use crate::{
+    AnyNetSpec, BlockType, EffNetSpec, EffStageSpec, RegNetParams, SpecError, StageSpec, StemType,
+};
 
 /// A zoo entry: its name, how it is defined and the paper's reported numbers.
 #[derive(Debug, Clone, Serialize)]
@@ -160,4 +163,144 @@ pub fn find(name: &str) -> Result<ZooModel, SpecError> {
 /// The AnyNet spec of the zoo model `name` (see [`find`]).
 pub fn model(name: &str) -> Result<AnyNetSpec, SpecError> {
     find(name)?.spec()
+}
+
+/// An EfficientNet baseline (pycls `configs/dds_baselines/effnet/EN-B*_dds_8gpu.yaml`): the model and
+/// the training resolution (`TRAIN.IM_SIZE`) its complexity is reported at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EffNetZooModel {
+    /// Canonical name, `EN-B0` … `EN-B5` (pycls's names).
+    pub name: &'static str,
+    /// The model (`EN` section, `MODEL.ACTIVATION_FUN: silu`, 1000 classes).
+    pub spec: EffNetSpec,
+    /// Training resolution `TRAIN.IM_SIZE` of the config (224 … 456).
+    pub resolution: u32,
+}
+
+/// (name, STEM_W, DEPTHS, WIDTHS, HEAD_W, TRAIN.IM_SIZE) of pycls's EN-B0…B5 dds configs. All share
+/// STRIDES [1, 2, 2, 2, 1, 2, 1], EXP_RATIOS [1, 6, 6, 6, 6, 6, 6], KERNELS [3, 3, 5, 3, 5, 5, 3],
+/// SE_R 0.25 (the default) and no drop-connect or dropout (the configs leave both at 0).
+/// One EN row: (name, STEM_W, DEPTHS, WIDTHS, HEAD_W, TRAIN.IM_SIZE).
+type EffNetRow = (&'static str, u32, [u32; 7], [u32; 7], u32, u32);
+
+const EFFNETS: [EffNetRow; 6] = [
+    (
+        "EN-B0",
+        32,
+        [1, 2, 2, 3, 3, 4, 1],
+        [16, 24, 40, 80, 112, 192, 320],
+        1280,
+        224,
+    ),
+    (
+        "EN-B1",
+        32,
+        [2, 3, 3, 4, 4, 5, 2],
+        [16, 24, 40, 80, 112, 192, 320],
+        1280,
+        240,
+    ),
+    (
+        "EN-B2",
+        32,
+        [2, 3, 3, 4, 4, 5, 2],
+        [16, 24, 48, 88, 120, 208, 352],
+        1408,
+        260,
+    ),
+    (
+        "EN-B3",
+        40,
+        [2, 3, 3, 5, 5, 6, 2],
+        [24, 32, 48, 96, 136, 232, 384],
+        1536,
+        300,
+    ),
+    (
+        "EN-B4",
+        48,
+        [2, 4, 4, 6, 6, 8, 2],
+        [24, 32, 56, 112, 160, 272, 448],
+        1792,
+        380,
+    ),
+    (
+        "EN-B5",
+        48,
+        [3, 5, 5, 7, 7, 9, 3],
+        [24, 40, 64, 128, 176, 304, 512],
+        2048,
+        456,
+    ),
+];
+
+/// The six EfficientNet baselines EN-B0 … EN-B5, in order.
+pub fn effnets() -> Vec<EffNetZooModel> {
+    const STRIDES: [u32; 7] = [1, 2, 2, 2, 1, 2, 1];
+    const EXP_RATIOS: [f64; 7] = [1.0, 6.0, 6.0, 6.0, 6.0, 6.0, 6.0];
+    const KERNELS: [u32; 7] = [3, 3, 5, 3, 5, 5, 3];
+    EFFNETS
+        .iter()
+        .map(
+            |&(name, stem_w, ds, ws, head_w, resolution)| EffNetZooModel {
+                name,
+                spec: EffNetSpec {
+                    stem_w,
+                    stages: (0..7)
+                        .map(|i| EffStageSpec {
+                            d: ds[i],
+                            w: ws[i],
+                            exp_r: EXP_RATIOS[i],
+                            k: KERNELS[i],
+                            stride: STRIDES[i],
+                        })
+                        .collect(),
+                    se_r: 0.25,
+                    head_w,
+                    num_classes: 1000,
+                    in_channels: 3,
+                    activation: crate::Activation::Silu,
+                    dc_ratio: 0.0,
+                    dropout_ratio: 0.0,
+                },
+                resolution,
+            },
+        )
+        .collect()
+}
+
+/// Looks an EfficientNet baseline up by name, case-insensitively, ignoring `-`, `_` and spaces:
+/// `EN-B3`, `en_b3`, `EfficientNet-B3`, `effnet-b3`.
+///
+/// ```
+/// let en = regnet_anynet::zoo::effnet("efficientnet-b3")?;
+/// assert_eq!((en.name, en.resolution), ("EN-B3", 300));
+/// # Ok::<(), regnet_anynet::SpecError>(())
+/// ```
+pub fn effnet(name: &str) -> Result<EffNetZooModel, SpecError> {
+    let n = normalize(name);
+    let n = n
+        .strip_prefix("efficientnet")
+        .or_else(|| n.strip_prefix("effnet"))
+        .map_or(n.clone(), |rest| format!("en{rest}"));
+    effnets()
+        .into_iter()
+        .find(|m| normalize(m.name) == n)
+        .ok_or_else(|| SpecError::UnknownModel { name: name.into() })
+}
+
+/// A zoo model of either family: an AnyNet (RegNet, ResNe(X)t) or an EfficientNet baseline.
+#[derive(Debug, Clone)]
+pub enum AnyZooModel {
+    /// A RegNet or ResNe(X)t ([`find`]), reported at 224.
+    AnyNet(ZooModel),
+    /// An EfficientNet baseline ([`effnet`]), reported at its own resolution.
+    EffNet(EffNetZooModel),
+}
+
+/// Looks a name up among the AnyNets ([`find`]) and then the EfficientNets ([`effnet`]).
+pub fn find_any(name: &str) -> Result<AnyZooModel, SpecError> {
+    find(name)
+        .map(AnyZooModel::AnyNet)
+        .or_else(|_| effnet(name).map(AnyZooModel::EffNet))
 }

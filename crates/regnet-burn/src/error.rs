@@ -8,7 +8,7 @@ use regnet_anynet::SpecError;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum BuildError {
     /// The spec itself is invalid (see [`regnet_anynet::AnyNetSpec::validate`]).
-    #[error("invalid AnyNet spec: {0}")]
+    #[error("invalid model spec: {0}")]
     Spec(#[from] SpecError),
 }
 

@@ -3,6 +3,8 @@
 //! - [`AnyNet`] is built from an [`regnet_anynet::AnyNetSpec`] through its layer plan, with pycls's
 //!   init; its parameter count equals the spec's analytic `params`.
 //! - [`AnyNetConfig`] is its serialisable twin (the spec plus init options).
+//! - [`EffNet`] is pycls's EfficientNet baseline (MBConv blocks), built from
+//!   [`regnet_anynet::EffNetSpec`] the same way, with [`EffNetConfig`] as its twin.
 //! - [`weights`] imports PyTorch checkpoints (`.pth`, `.safetensors`) named as pycls, timm or
 //!   torchvision, and exports safetensors in those names.
 //! - [`ops`] is the backend extension the modules train with ([`RegNetOps`]: convolution and
@@ -28,6 +30,7 @@
 mod alloc;
 pub mod backend;
 mod config;
+mod effnet;
 mod error;
 mod model;
 pub mod ops;
@@ -35,6 +38,7 @@ pub mod weights;
 
 pub use alloc::{MMAP_THRESHOLD, TRIM_THRESHOLD, tune_allocator};
 pub use config::AnyNetConfig;
+pub use effnet::{EffNet, EffNetConfig, MbConv};
 pub use error::{BackendError, BuildError, WeightsError};
 pub use model::{
     AnyNet, BN_EPS, BN_MOMENTUM, BasicBlock, Block, BottleneckBlock, ConvBn, FC_INIT_STD, Head,

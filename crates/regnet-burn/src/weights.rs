@@ -24,6 +24,8 @@ use burn_store::{ModuleSnapshot, ModuleStore, PytorchStore, SafetensorsStore, Te
 
 use crate::{AnyNet, Block, WeightsError};
 
+pub mod effnet;
+
 /// Which library's parameter names a checkpoint uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NamingScheme {
@@ -94,7 +96,7 @@ pub struct KeyMapping {
 }
 
 /// burn's name of a BatchNorm / conv / linear tensor → PyTorch's.
-fn torch_param(p: &str) -> &str {
+pub(crate) fn torch_param(p: &str) -> &str {
     match p {
         "gamma" => "weight",
         "beta" => "bias",
@@ -299,11 +301,11 @@ pub fn read_checkpoint(path: &Path) -> Result<BTreeMap<String, TensorSnapshot>, 
 }
 
 /// A checkpoint key that only counts updates and has no burn counterpart.
-fn is_ignored(key: &str) -> bool {
+pub(crate) fn is_ignored(key: &str) -> bool {
     key.ends_with(".num_batches_tracked")
 }
 
-fn f32_data(key: &str, snap: &TensorSnapshot) -> Result<Vec<f32>, WeightsError> {
+pub(crate) fn f32_data(key: &str, snap: &TensorSnapshot) -> Result<Vec<f32>, WeightsError> {
     let bad = |reason: String| WeightsError::BadTensor {
         key: key.to_owned(),
         reason,
@@ -318,7 +320,7 @@ fn f32_data(key: &str, snap: &TensorSnapshot) -> Result<Vec<f32>, WeightsError> 
 }
 
 /// Transposes a row-major `[rows, cols]` matrix.
-fn transpose(v: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+pub(crate) fn transpose(v: &[f32], rows: usize, cols: usize) -> Vec<f32> {
     let mut out = vec![0.0; v.len()];
     for r in 0..rows {
         for c in 0..cols {

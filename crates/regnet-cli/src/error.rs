@@ -33,6 +33,9 @@ pub enum CliError {
     /// Training or a sweep failed; the message names the file, field or spec value at fault.
     #[error(transparent)]
     Train(regnet_train::TrainError),
+    /// A model could not be built (its spec was rejected).
+    #[error(transparent)]
+    Build(#[from] regnet_burn::BuildError),
     /// JSON output failed.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod analyze;
 mod backend;
 mod collect;
+mod compare;
 mod complexity;
 mod error;
 mod fit;
@@ -40,6 +41,9 @@ enum Command {
     Zoo(zoo::Args),
     /// Exact flops (multiply-adds), params and activations of a model.
     Complexity(complexity::Args),
+    /// Zoo models side by side: flops, params, acts, resolution, measured inference and training
+    /// images/s (RegNetY vs EfficientNet, the paper's Table 4).
+    Compare(compare::Args),
     /// Scale a model's depth, width, group width and resolution (pycls's scaler, Dollár et al. 2021).
     Scale(scale::Args),
     /// Seeded samples of a design space inside flops/params/acts windows (JSON lines).
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Zoo(a) => zoo::run(a),
         Command::Complexity(a) => complexity::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Scale(a) => scale::run(a),
         Command::Sample(a) => sample::run(a),
         Command::Fit(a) => fit::run(a),

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
-use regnet_anynet::{AnyNetSpec, RegNetParams, load_pycls_config, zoo};
+use regnet_anynet::{
+    AnyNetSpec, EffNetSpec, PyclsModel, RegNetParams, load_pycls_config, load_pycls_model, zoo,
+};
 
 use crate::CliError;
 
@@ -11,10 +13,11 @@ use crate::CliError;
 #[derive(Debug, Clone, ClapArgs)]
 #[group(required = true, multiple = false)]
 pub struct ModelSource {
-    /// A zoo model name, case-insensitive (e.g. RegNetX-200MF, regnety_1.6gf, ResNet-50).
+    /// A zoo model name, case-insensitive (e.g. RegNetX-200MF, regnety_1.6gf, ResNet-50; EN-B0 …
+    /// EN-B5 where the command takes EfficientNets).
     #[arg(long)]
     pub model: Option<String>,
-    /// A pycls YAML config (MODEL.TYPE anynet or regnet).
+    /// A pycls YAML config (MODEL.TYPE anynet or regnet; effnet where the command takes EfficientNets).
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// An AnyNet spec as JSON (the `spec` object written by `regnet sample` or `complexity --json`).
@@ -35,13 +38,63 @@ pub struct Resolved {
     pub resolution: u32,
 }
 
+/// An EfficientNet named by `--model` or `--config`: display name, spec, default resolution (the
+/// zoo model's or the config's TRAIN.IM_SIZE).
+#[derive(Debug, Clone)]
+pub struct ResolvedEffNet {
+    /// Display name.
+    pub name: String,
+    /// The spec.
+    pub spec: EffNetSpec,
+    /// Default resolution.
+    pub resolution: u32,
+}
+
 impl ModelSource {
+    /// The EfficientNet the source names, if it names one (`--model EN-B3`, or `--config` with
+    /// `MODEL.TYPE: effnet`); `None` for AnyNets and `--spec`.
+    pub fn resolve_effnet(&self) -> Result<Option<ResolvedEffNet>, CliError> {
+        if let Some(name) = &self.model {
+            if zoo::find(name).is_ok() {
+                return Ok(None);
+            }
+            let m = zoo::effnet(name).map_err(|e| CliError::Flag {
+                flag: "model",
+                message: e.to_string(),
+            })?;
+            return Ok(Some(ResolvedEffNet {
+                name: m.name.to_string(),
+                spec: m.spec,
+                resolution: m.resolution,
+            }));
+        }
+        if let Some(path) = &self.config
+            && let PyclsModel::EffNet(cfg) = load_pycls_model(path)?
+        {
+            return Ok(Some(ResolvedEffNet {
+                name: path.display().to_string(),
+                spec: cfg.spec,
+                resolution: cfg.im_size,
+            }));
+        }
+        Ok(None)
+    }
+
     /// Loads and validates the model.
     pub fn resolve(&self) -> Result<Resolved, CliError> {
         if let Some(name) = &self.model {
-            let m = zoo::find(name).map_err(|e| CliError::Flag {
-                flag: "model",
-                message: e.to_string(),
+            let m = zoo::find(name).map_err(|e| match zoo::effnet(name) {
+                Ok(en) => CliError::Flag {
+                    flag: "model",
+                    message: format!(
+                        "{} is an EfficientNet, which this command does not take (`regnet complexity` and `regnet compare` do)",
+                        en.name
+                    ),
+                },
+                Err(_) => CliError::Flag {
+                    flag: "model",
+                    message: e.to_string(),
+                },
             })?;
             return Ok(Resolved {
                 name: m.name.to_string(),

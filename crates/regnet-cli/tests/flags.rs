@@ -112,6 +112,8 @@ fn zoo_complexity_scale_fit_spaces() {
         (&["fit", "--model", "RegNetZ"], "--model"),
         (&["fit", "--widths", "8,16", "--q", "0"], "--q"),
         (&["spaces", "--bogus"], "--bogus"),
+        (&["compare", "RegNetZ-9GF"], "RegNetZ-9GF"),
+        (&["compare", "EN-B0", "--backend", "tpu"], "--backend"),
     ]);
 }
 

@@ -26,6 +26,7 @@ use layers::InitializeNow;
 pub use layers::{
     BN_EPS, BN_MOMENTUM, ConvBn, FC_INIT_STD, activate, batch_norm, batch_norm_act, conv2d,
 };
+pub(crate) use layers::{bn, conv, convs, global_avg_pool, next_conv};
 pub use se::SqueezeExcitation;
 pub use stem::Stem;
 

@@ -19,7 +19,10 @@
 //!    spec (generic over `B: Backend`), the data sets, the recipe, a seeded model constructor and the
 //!    pieces of a user-written loop (`train::batch_to_tensors`, `train::count_mistakes`).
 //! 5. **Populations** ([`sweep`]): crash-safe append-only result files, shards, resume, collect.
-//! 6. **Comparing spaces** ([`stats`], paper §3.1 eq. 1, footnote 4): error EDFs ([`Edf`]),
+//! 6. **Baselines** ([`EffNetSpec`], paper Table 4): pycls's EfficientNet B0–B5 (MBConv) with the same
+//!    exact counting (`zoo::effnet`) and burn modules (`nn::EffNet`), for RegNet vs EfficientNet at equal
+//!    flops (docs/efficientnet.md).
+//! 7. **Comparing spaces** ([`stats`], paper §3.1 eq. 1, footnote 4): error EDFs ([`Edf`]),
 //!    the empirical bootstrap of the best models ([`bootstrap_best`]), two-sample KS tests ([`ks_2samp`]),
 //!    and the whole analysis with its report ([`stats::analyze()`]).
 //!

@@ -98,7 +98,7 @@ pub use regnet_anynet::space::{
     Constraints, DesignSpace, NetworkIo, SampleRecord, Sampler, Window,
 };
 pub use regnet_anynet::{
-    AnyNetSpec, BlockType, Complexity, RegNetParams, SpecError, StemType, zoo,
+    AnyNetSpec, BlockType, Complexity, EffNetSpec, RegNetParams, SpecError, StemType, zoo,
 };
 pub use regnet_quantized::{QuantizedFit, QuantizedLinear, fit_quantized_linear};
 pub use regnet_stats::{

@@ -286,3 +286,104 @@ fn zoo_effnets_equal_pycls_model_complexity_json() {
         assert_eq!((c.flops, c.params, c.acts), (flops, params, acts), "{name}");
     }
 }
+
+/// Arbitrary EfficientNet specs (extreme values included) are counted or rejected with a typed,
+/// one-line error — never a panic; mutated `EN` configs likewise.
+#[test]
+fn arbitrary_effnet_specs_and_configs_never_panic() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let edge_u32 = prop_oneof![
+        0u32..70,
+        Just(u32::MAX),
+        Just(1 << 20),
+        Just((1 << 20) + 1),
+        Just(4097)
+    ];
+    let edge_f64 = prop_oneof![
+        0.0f64..8.0,
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(-1.0),
+        Just(64.0),
+        Just(1e300)
+    ];
+    let stage = (
+        edge_u32.clone(),
+        edge_u32.clone(),
+        edge_f64.clone(),
+        edge_u32.clone(),
+        edge_u32.clone(),
+    )
+        .prop_map(|(d, w, exp_r, k, stride)| EffStageSpec {
+            d: d.min(8),
+            w,
+            exp_r,
+            k,
+            stride,
+        });
+    let spec = (
+        edge_u32.clone(),
+        proptest::collection::vec(stage, 0..5),
+        edge_f64.clone(),
+        edge_u32.clone(),
+        edge_u32,
+        edge_f64.clone(),
+        edge_f64,
+        1u32..600,
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: 2000,
+        ..Config::default()
+    });
+    runner
+        .run(
+            &spec,
+            |(stem_w, stages, se_r, head_w, num_classes, dc, dropout, res)| {
+                let s = EffNetSpec {
+                    stem_w,
+                    stages,
+                    se_r,
+                    head_w,
+                    num_classes,
+                    in_channels: 3,
+                    activation: Activation::Silu,
+                    dc_ratio: dc,
+                    dropout_ratio: dropout,
+                };
+                match s.complexity(res) {
+                    Ok(c) => prop_assert!(c.params > 0),
+                    Err(e) => prop_assert!(!e.to_string().contains('\n')),
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+    // Every single-token substitution of the EN-B3 config parses or fails with one line.
+    let tokens = [
+        "0",
+        "-1",
+        "4294967295",
+        ".nan",
+        "[1]",
+        "[",
+        "{a: 1}",
+        "six",
+        "1e300",
+        "2.5",
+    ];
+    let words: Vec<&str> = EN_B3_YAML.split(' ').collect();
+    for i in 0..words.len() {
+        for t in tokens {
+            let mut w = words.clone();
+            w[i] = t;
+            match parse_pycls_model(&w.join(" ")) {
+                Ok(PyclsModel::EffNet(cfg)) => {
+                    let _ = cfg.spec.complexity(cfg.im_size);
+                }
+                Ok(PyclsModel::AnyNet(_)) => {}
+                Err(e) => assert!(!e.to_string().contains('\n'), "{e}"),
+            }
+        }
+    }
+}

@@ -194,8 +194,26 @@ pub fn run(a: Args) -> Result<(), CliError> {
         Some(n) => n,
         None => infer_shards(&a.dir, last)?,
     };
-    let progress = regnet_sweep::progress(&a.dir, shards)?;
     let slurm = last.map(|l| (l.job_id.clone(), slurm_states(&l.job_id)));
+    if last.is_some() && !a.dir.join("population.jsonl").exists() {
+        // Launched, but no task has sampled the population yet.
+        println!(
+            "{}: no population.jsonl yet (no task of the array has started)",
+            a.dir.display()
+        );
+        match &slurm {
+            Some((id, Ok((states, tool)))) => {
+                println!("SLURM array job {id} (states from {tool})");
+                for (k, t) in states {
+                    println!("task {k}: SLURM {}", t.state);
+                }
+            }
+            Some((id, Err(why))) => println!("SLURM array job {id}: no task states ({why})"),
+            None => {}
+        }
+        return Ok(());
+    }
+    let progress = regnet_sweep::progress(&a.dir, shards)?;
     let total: usize = progress.iter().map(|p| p.size).sum();
     let finished: usize = progress.iter().map(|p| p.finished).sum();
     let in_flight: usize = progress.iter().map(|p| p.in_flight.len()).sum();

@@ -140,6 +140,25 @@ fn launch_writes_a_reviewable_script_submits_it_and_status_reads_slurm() {
         (Some("4242"), Some(3))
     );
 
+    // Before any task has started: no population yet, the SLURM states only.
+    let early = regnet()
+        .arg("status")
+        .arg(&out)
+        .env("PATH", &bin)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&early.stdout);
+    assert!(
+        early.status.success(),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+    assert!(text.contains("no population.jsonl yet"), "{text}");
+    assert!(
+        text.contains("task 1: SLURM RUNNING\ntask 2: SLURM PENDING"),
+        "{text}"
+    );
+
     // What task 1 of the array would write: the population and the results of shard 1/3 (its worker
     // file is left out: a task that has not started yet).
     let task = regnet()

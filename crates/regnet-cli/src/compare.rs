@@ -148,11 +148,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
     let mut nets = Vec::with_capacity(a.models.len());
     let mut rows = Vec::with_capacity(a.models.len());
     for name in &a.models {
-        let found = zoo::find_any(name).map_err(|e| CliError::Flag {
-            flag: "models",
-            message: e.to_string(),
-        })?;
-        let (canonical, family, net, own_res) = match found {
+        let (canonical, family, net, own_res) = match zoo::find_any(name)? {
             AnyZooModel::AnyNet(m) => (m.name, "anynet", Net::AnyNet(m.spec()?), 224),
             AnyZooModel::EffNet(m) => (m.name, "effnet", Net::EffNet(m.spec), m.resolution),
         };

@@ -32,6 +32,16 @@ pub enum BackendError {
         /// The cargo feature of `regnet-burn` that enables it.
         feature: &'static str,
     },
+    /// The backend is compiled in but cannot run here (no CUDA driver, no such device).
+    #[error("backend `{backend}` cannot run: {reason}; backends in this build: {available}")]
+    Unavailable {
+        /// The backend's name.
+        backend: &'static str,
+        /// What is missing, e.g. `no CUDA driver found (libcuda.so could not be loaded)`.
+        reason: String,
+        /// The backends compiled into this build, comma separated.
+        available: String,
+    },
 }
 
 /// Why a checkpoint could not be loaded into (or written from) a model.

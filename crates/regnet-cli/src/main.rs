@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module with an `Args` struct (clap) and a `run` function.
 //! Bad input exits with status 2 and one line on stderr naming the problem; no panic, no backtrace.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -56,8 +57,37 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    restore_sigpipe();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print as clap prints them.
+        Err(e) if !e.use_stderr() => e.exit(),
+        // A usage error is one line too (clap's first line; --help has the rest).
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let line = first.strip_prefix("error: ").unwrap_or(first);
+            // clap echoes the value as given: escape control characters (`\u{1b}`, `\n`).
+            let line: String = line
+                .chars()
+                .flat_map(|c| {
+                    let escaped: Vec<char> = if c.is_control() {
+                        c.escape_default().collect()
+                    } else {
+                        vec![c]
+                    };
+                    escaped
+                })
+                .collect();
+            let _ = writeln!(std::io::stderr(), "error: {line} (see --help)");
+            return ExitCode::from(2);
+        }
+    };
+    // Long jobs outlive their readers (`regnet sweep … 2>&1 | head`): they keep SIGPIPE ignored and
+    // write progress with errors ignored, so a closed stdout or stderr never stops them. The other
+    // commands end quietly on a closed pipe, like other command-line tools.
+    if !matches!(cli.command, Command::Train(_) | Command::Sweep(_)) {
+        restore_sigpipe();
+    }
     let result = match cli.command {
         Command::Zoo(a) => zoo::run(a),
         Command::Complexity(a) => complexity::run(a),
@@ -73,17 +103,17 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(std::io::stderr(), "error: {e}");
             ExitCode::from(2)
         }
     }
 }
 
 /// Rust ignores SIGPIPE, which turns `regnet … | head` into a "failed printing to stdout" panic; restore
-/// the default so the process ends quietly like other command-line tools.
+/// the default so the process ends quietly like other command-line tools (not for `train`/`sweep`).
 fn restore_sigpipe() {
     #[cfg(unix)]
-    // SAFETY: called first thing in main, before any thread exists; only resets a signal disposition.
+    // SAFETY: called in main before any thread exists; only resets a signal disposition.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }

@@ -217,12 +217,13 @@ struct Kept {
 
 /// Checks what an output directory holds before a run starts, changing nothing.
 ///
-/// Without `resume`, a directory with a previous run (`state.json` or `epochs.jsonl`) is refused. With
-/// `resume`, the run continues only from a state it can prove consistent: `state.json` parses and
-/// names this spec and recipe (else [`TrainError::ResumeMismatch`]), `epochs.jsonl` holds the epochs
-/// it names (plus at most the one logged after the last checkpoint, which is trained again), and its
-/// `model-N` / `optim-N` checkpoints exist (they are loaded by the caller). An `epochs.jsonl` or
-/// checkpoints without `state.json` is refused rather than started over.
+/// Without `resume`, a directory with a previous run (`state.json`, `epochs.jsonl` or checkpoints)
+/// is refused. With `resume`, the run continues only from a state it can prove consistent:
+/// `state.json` parses and names this spec and recipe (else [`TrainError::ResumeMismatch`]),
+/// `epochs.jsonl` holds the epochs it names (plus at most the one logged after the last checkpoint,
+/// which is trained again), and its `model-N` / `optim-N` checkpoints exist (they are loaded by the
+/// caller). An `epochs.jsonl` or checkpoints without `state.json` is refused rather than started
+/// over.
 fn open_run_dir(
     dir: &Path,
     spec: &AnyNetSpec,
@@ -242,8 +243,19 @@ fn open_run_dir(
         reason,
     };
     let has_state = state_path.exists();
+    let checkpoints = std::fs::read_dir(&ckpt)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.ends_with(".mpk") && !name.starts_with("partial-")
+                })
+                .count()
+        })
+        .unwrap_or(0);
     if !resume {
-        if has_state || epochs_path.exists() {
+        if has_state || epochs_path.exists() || checkpoints > 0 {
             return Err(refuse(
                 dir,
                 "holds a previous run; pass --resume or choose another --out".into(),
@@ -256,17 +268,6 @@ fn open_run_dir(
     }
     let (done, torn) = read_jsonl::<EpochStats>(&epochs_path)?;
     if !has_state {
-        let checkpoints = std::fs::read_dir(&ckpt)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .filter(|e| {
-                        let name = e.file_name().to_string_lossy().into_owned();
-                        name.ends_with(".mpk") && !name.starts_with("partial-")
-                    })
-                    .count()
-            })
-            .unwrap_or(0);
         if !done.is_empty() || torn || checkpoints > 0 {
             return Err(refuse(
                 &state_path,
@@ -509,6 +510,9 @@ pub fn train<B: TrainBackend>(
         }
         epochs = kept.epochs;
         start = kept.start;
+        // A kill between a state.json write and the cleanup after it leaves the previous checkpoint
+        // (and possibly a partial one): the state names the one to keep.
+        remove_old_checkpoints(&ckpt, start);
         // The state names the run (spec, recipe) before its first epoch, so that a resume after a
         // kill in any epoch can prove what it continues.
         write_json_atomic(

@@ -361,7 +361,7 @@ fn check_pytorch_storages(
         PytorchStore::from_file(&probe_path)
             .map_indices_contiguous(false)
             .get_all_snapshots()
-            .map(|t| t.clone())
+            .cloned()
             .map_err(|e| e.to_string())
     })();
     // The snapshots read their data lazily from the file: check first, remove the copy after.

@@ -285,6 +285,9 @@ fn missing_unexpected_and_misshapen_tensors_are_typed_errors() {
     assert!(matches!(err, WeightsError::Read { .. }), "{err}");
 }
 
+/// An edit of one storage entry: (entry name, bytes) → new bytes, or None to leave it out.
+type StorageEdit = dyn Fn(&str, Vec<u8>) -> Option<Vec<u8>>;
+
 /// A copy of the fixture `regnety_pycls.pth` (a `torch.save` zip) with its storage entries changed
 /// by `edit` (entry name, bytes → new bytes, or None to leave the entry out).
 fn edited_pth(dir: &TempDir, edit: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>) -> PathBuf {
@@ -324,7 +327,7 @@ fn pth_with_a_missing_or_short_storage_is_an_error_not_zeros() {
     assert!(tensors.len() > 50, "{}", tensors.len());
 
     // burn-store alone would fill these tensors with zeros; the import refuses them.
-    let cases: [(&str, Box<dyn Fn(&str, Vec<u8>) -> Option<Vec<u8>>>); 3] = [
+    let cases: [(&str, Box<StorageEdit>); 3] = [
         (
             "missing",
             Box::new(|n, b| (!n.ends_with("/data/3")).then_some(b)),

@@ -171,19 +171,37 @@ fn sweep_result(out: &Path) -> Vec<String> {
     rows
 }
 
-/// Kills `cmd` at random moments until it finishes, `rounds` times from scratch, until `wanted`
-/// kills happened. Returns (kills, kills that landed mid-run).
+/// A command under test: how to start it, how far it got, and what its finished run must hold.
+struct Target<'a> {
+    /// The command writing into `<dir>/<out>`.
+    make: &'a dyn Fn(&Path, &str) -> Command,
+    /// Finished work (epochs, models) in an output directory.
+    progress: &'a dyn Fn(&Path) -> usize,
+    /// Finished work of a complete run.
+    total: usize,
+    /// Leaves what a kill inside a checkpoint write leaves.
+    plant_partial: &'a dyn Fn(&Path),
+    /// Asserts that a finished output directory equals the uninterrupted run.
+    check: &'a dyn Fn(&Path),
+}
+
+/// Kills the target at random moments until it finishes, again from scratch until `wanted` kills
+/// happened. Returns (kills, kills that landed mid-run).
 fn kill_until_done(
     dir: &Path,
     rng: &mut Rng,
     wanted: usize,
     span: Duration,
-    make: impl Fn(&Path, &str) -> Command,
-    progress: impl Fn(&Path) -> usize,
-    total: usize,
-    plant_partial: impl Fn(&Path),
-    check: impl Fn(&Path),
+    t: &Target,
 ) -> (usize, usize) {
+    let Target {
+        make,
+        progress,
+        total,
+        plant_partial,
+        check,
+    } = t;
+    let total = *total;
     let (mut kills, mut mid) = (0, 0);
     let mut round = 0;
     while kills < wanted {
@@ -237,33 +255,32 @@ fn training_killed_at_random_moments_resumes_to_the_uninterrupted_result() {
     let reference = train_result(&dir.join("reference"));
     assert_eq!(reference.len(), 4);
     let mut rng = Rng(16);
-    let (kills, mid) = kill_until_done(
-        &dir,
-        &mut rng,
-        kills_wanted(),
-        span,
-        train_cmd,
-        train_progress,
-        4,
-        |run| {
-            let e = train_progress(run) + 1;
-            std::fs::write(
-                run.join(format!("checkpoints/partial-model-{e}.mpk")),
-                b"\x85\xa4item\x82",
-            )
-            .unwrap();
-        },
-        |run| {
-            assert_eq!(train_result(run), reference, "{}", run.display());
-            // Only the last checkpoint is kept, under its final names.
-            let mut names: Vec<String> = std::fs::read_dir(run.join("checkpoints"))
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect();
-            names.sort();
-            assert_eq!(names, ["model-4.mpk", "optim-4.mpk"]);
-        },
-    );
+    let plant = |run: &Path| {
+        let e = train_progress(run) + 1;
+        std::fs::write(
+            run.join(format!("checkpoints/partial-model-{e}.mpk")),
+            b"\x85\xa4item\x82",
+        )
+        .unwrap();
+    };
+    let check = |run: &Path| {
+        assert_eq!(train_result(run), reference, "{}", run.display());
+        // Only the last checkpoint is kept, under its final names.
+        let mut names: Vec<String> = std::fs::read_dir(run.join("checkpoints"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["model-4.mpk", "optim-4.mpk"]);
+    };
+    let target = Target {
+        make: &train_cmd,
+        progress: &train_progress,
+        total: 4,
+        plant_partial: &plant,
+        check: &check,
+    };
+    let (kills, mid) = kill_until_done(&dir, &mut rng, kills_wanted(), span, &target);
     eprintln!("training: {kills} kills, {mid} with some but not all epochs finished");
     assert!(
         mid > 0,
@@ -279,20 +296,19 @@ fn sweep_killed_at_random_moments_resumes_to_the_uninterrupted_result() {
     let reference = sweep_result(&dir.join("reference"));
     assert_eq!(reference.len(), 5);
     let mut rng = Rng(61);
-    let (kills, mid) = kill_until_done(
-        &dir,
-        &mut rng,
-        kills_wanted(),
-        span,
-        sweep_cmd,
-        |out| sweep_progress(out).len(),
-        5,
-        |_| {},
-        |out| {
-            assert_eq!(sweep_progress(out), [0, 1, 2, 3, 4]);
-            assert_eq!(sweep_result(out), reference, "{}", out.display());
-        },
-    );
+    let progress = |out: &Path| sweep_progress(out).len();
+    let check = |out: &Path| {
+        assert_eq!(sweep_progress(out), [0, 1, 2, 3, 4]);
+        assert_eq!(sweep_result(out), reference, "{}", out.display());
+    };
+    let target = Target {
+        make: &sweep_cmd,
+        progress: &progress,
+        total: 5,
+        plant_partial: &|_| {},
+        check: &check,
+    };
+    let (kills, mid) = kill_until_done(&dir, &mut rng, kills_wanted(), span, &target);
     eprintln!("sweep: {kills} kills, {mid} with some but not all models finished");
     assert!(
         mid > 0,

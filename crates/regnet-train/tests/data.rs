@@ -80,13 +80,11 @@ fn cifar10_from_batches() {
 
 /// A solid-colour 8-bit RGB PNG (stored deflate blocks).
 fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
-    let mut raw = Vec::new();
-    for _ in 0..h {
-        raw.push(0);
-        for _ in 0..w {
-            raw.extend_from_slice(&rgb);
-        }
-    }
+    // Each row: filter byte 0, then w RGB pixels.
+    let row: Vec<u8> = std::iter::once(0)
+        .chain(rgb.iter().copied().cycle().take(3 * w as usize))
+        .collect();
+    let raw = row.repeat(h as usize);
     let mut z = vec![0x78, 0x01, 1];
     let n = raw.len() as u16;
     z.extend_from_slice(&n.to_le_bytes());

@@ -16,7 +16,7 @@ pub enum BuildError {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum BackendError {
     /// The name is not one of `flex`, `ndarray`, `cuda`, `wgpu`.
-    #[error("unknown backend `{name}`: expected one of flex, ndarray, cuda, wgpu")]
+    #[error("unknown backend {name:?}: expected one of flex, ndarray, cuda, wgpu")]
     Unknown {
         /// The rejected name.
         name: String,

@@ -63,7 +63,7 @@ impl fmt::Display for NamingScheme {
 
 /// Error of parsing a [`NamingScheme`] name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown naming scheme `{name}`: expected pycls, timm or torchvision")]
+#[error("unknown naming scheme {name:?}: expected pycls, timm or torchvision")]
 pub struct UnknownScheme {
     /// The rejected name.
     pub name: String,

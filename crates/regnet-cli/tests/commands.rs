@@ -299,6 +299,11 @@ fn every_subcommand_exits_2_with_one_line_naming_the_problem() {
             &["train", "--model", "RegNetX-200MF", "--backend", "tpu"],
             "tpu",
         ),
+        // A value with a newline is escaped, not echoed over two lines (found by the fuzz harness).
+        (
+            &["train", "--model", "RegNetX-200MF", "--backend", "wg\npu"],
+            "\"wg\\npu\"",
+        ),
         (
             &[
                 "sweep", "--space", "regnetx", "--n", "2", "--out", "s", "--jobs", "0",

@@ -106,6 +106,74 @@ impl BackendKind {
     }
 }
 
+/// Checks, before burn-cuda is touched, that a CUDA driver can be loaded and that GPU `index`
+/// exists: cudarc panics when `libcuda` is missing and cubecl's device thread then panics again
+/// (`RecvError`), with backtraces. The driver library is loaded with `dlopen` under the names cudarc
+/// tries first, initialised (`cuInit`) and asked for its device count (`cuDeviceGetCount`); any
+/// failure is [`BackendError::Unavailable`] naming the backends compiled into this build.
+#[cfg(all(feature = "cuda", target_os = "linux", target_env = "gnu"))]
+pub fn probe_cuda(index: usize) -> Result<(), BackendError> {
+    use std::ffi::{CStr, c_char, c_int, c_uint, c_void};
+    let unavailable = |reason: String| BackendError::Unavailable {
+        backend: "cuda",
+        reason,
+        available: BackendKind::compiled()
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let names: [&CStr; 2] = [c"libcuda.so", c"libcuda.so.1"];
+    // SAFETY: dlopen/dlsym with NUL-terminated names; the symbols are called with the signatures
+    // of the CUDA driver API (CUresult cuInit(unsigned), CUresult cuDeviceGetCount(int*)). The
+    // library stays loaded (it is what cudarc loads next).
+    unsafe {
+        let lib = names
+            .iter()
+            .map(|n| libc::dlopen(n.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL))
+            .find(|h| !h.is_null());
+        let Some(lib) = lib else {
+            return Err(unavailable(
+                "no CUDA driver found (libcuda.so could not be loaded)".into(),
+            ));
+        };
+        let sym = |name: &CStr| -> *mut c_void { libc::dlsym(lib, name.as_ptr() as *const c_char) };
+        let (init, count) = (sym(c"cuInit"), sym(c"cuDeviceGetCount"));
+        if init.is_null() || count.is_null() {
+            return Err(unavailable(
+                "the CUDA driver library lacks cuInit/cuDeviceGetCount".into(),
+            ));
+        }
+        let init: extern "C" fn(c_uint) -> c_int = std::mem::transmute(init);
+        let count: extern "C" fn(*mut c_int) -> c_int = std::mem::transmute(count);
+        let code = init(0);
+        if code != 0 {
+            return Err(unavailable(format!(
+                "the CUDA driver did not initialise (cuInit error {code}: no CUDA device or a driver mismatch)"
+            )));
+        }
+        let mut n: c_int = 0;
+        let code = count(&mut n);
+        if code != 0 {
+            return Err(unavailable(format!(
+                "the CUDA driver could not count devices (error {code})"
+            )));
+        }
+        if index >= n.max(0) as usize {
+            return Err(unavailable(format!(
+                "no CUDA device {index} (this machine has {n})"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Outside Linux with glibc the driver is not probed (burn-cuda reports what it finds).
+#[cfg(all(feature = "cuda", not(all(target_os = "linux", target_env = "gnu"))))]
+pub fn probe_cuda(_index: usize) -> Result<(), BackendError> {
+    Ok(())
+}
+
 impl fmt::Display for BackendKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -16,7 +16,7 @@ pub enum BuildError {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum BackendError {
     /// The name is not one of `flex`, `ndarray`, `cuda`, `wgpu`.
-    #[error("unknown backend `{name}`: expected one of flex, ndarray, cuda, wgpu")]
+    #[error("unknown backend {name:?}: expected one of flex, ndarray, cuda, wgpu")]
     Unknown {
         /// The rejected name.
         name: String,
@@ -31,6 +31,16 @@ pub enum BackendError {
         backend: &'static str,
         /// The cargo feature of `regnet-burn` that enables it.
         feature: &'static str,
+    },
+    /// The backend is compiled in but cannot run here (no CUDA driver, no such device).
+    #[error("backend `{backend}` cannot run: {reason}; backends in this build: {available}")]
+    Unavailable {
+        /// The backend's name.
+        backend: &'static str,
+        /// What is missing, e.g. `no CUDA driver found (libcuda.so could not be loaded)`.
+        reason: String,
+        /// The backends compiled into this build, comma separated.
+        available: String,
     },
 }
 

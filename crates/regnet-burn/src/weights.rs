@@ -65,7 +65,7 @@ impl fmt::Display for NamingScheme {
 
 /// Error of parsing a [`NamingScheme`] name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown naming scheme `{name}`: expected pycls, timm or torchvision")]
+#[error("unknown naming scheme {name:?}: expected pycls, timm or torchvision")]
 pub struct UnknownScheme {
     /// The rejected name.
     pub name: String,
@@ -288,16 +288,122 @@ pub fn read_checkpoint(path: &Path) -> Result<BTreeMap<String, TensorSnapshot>, 
     Ok(match CheckpointFormat::from_path(path)? {
         // Keep PyTorch's keys verbatim: burn-store renumbers `Sequential` indices by default
         // (`f_ex.2` → `f_ex.1`), which would break the naming schemes.
-        CheckpointFormat::Pytorch => PytorchStore::from_file(path)
-            .map_indices_contiguous(false)
-            .get_all_snapshots()
-            .map_err(|e| read_err(&e))?
-            .clone(),
+        CheckpointFormat::Pytorch => {
+            let tensors = PytorchStore::from_file(path)
+                .map_indices_contiguous(false)
+                .get_all_snapshots()
+                .map_err(|e| read_err(&e))?
+                .clone();
+            check_pytorch_storages(path, &tensors)?;
+            tensors
+        }
         CheckpointFormat::Safetensors => SafetensorsStore::from_file(path)
             .get_all_snapshots()
             .map_err(|e| read_err(&e))?
             .clone(),
     })
+}
+
+/// burn-store's PyTorch reader fills a tensor whose storage is missing from the archive, or shorter
+/// than the tensor, with zeros instead of failing; such a checkpoint would load as zeros. This reads
+/// the checkpoint a second time from a copy whose storages hold only `0xFF` bytes: a value read from a
+/// storage then never has all-zero bytes (in any dtype), so an element that does was zero-filled, and
+/// the tensor is refused as [`WeightsError::BadTensor`]. Only zip checkpoints (every `torch.save` since
+/// PyTorch 1.6) can be checked this way; a legacy pickle checkpoint is refused with a hint to re-save
+/// it.
+fn check_pytorch_storages(
+    path: &Path,
+    tensors: &BTreeMap<String, TensorSnapshot>,
+) -> Result<(), WeightsError> {
+    let read_err = |reason: String| WeightsError::Read {
+        path: path.display().to_string(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| read_err(e.to_string()))?;
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Err(read_err(
+            "a legacy (pre-zip) PyTorch file, whose storages cannot be checked for missing data; \
+             re-save it with torch.save (PyTorch >= 1.6) or as .safetensors"
+                .into(),
+        ));
+    };
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let probe_path =
+        std::env::temp_dir().join(format!("regnet-pth-probe-{}-{n}.pth", std::process::id()));
+    let probe = (|| -> Result<BTreeMap<String, TensorSnapshot>, String> {
+        let out = std::fs::File::create(&probe_path).map_err(|e| e.to_string())?;
+        let mut w = zip::ZipWriter::new(std::io::BufWriter::new(out));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(true);
+        for i in 0..archive.len() {
+            let entry = archive.by_index(i).map_err(|e| e.to_string())?;
+            let name = entry.name().to_owned();
+            let is_storage = name
+                .rsplit_once('/')
+                .is_some_and(|(dir, _)| dir == "data" || dir.ends_with("/data"));
+            if is_storage {
+                let size = entry.size();
+                drop(entry);
+                w.start_file(name.as_str(), stored)
+                    .map_err(|e| e.to_string())?;
+                let ones = [0xFFu8; 8192];
+                let mut left = size;
+                while left > 0 {
+                    let k = left.min(ones.len() as u64) as usize;
+                    std::io::Write::write_all(&mut w, &ones[..k]).map_err(|e| e.to_string())?;
+                    left -= k as u64;
+                }
+            } else {
+                w.raw_copy_file(entry).map_err(|e| e.to_string())?;
+            }
+        }
+        w.finish().map_err(|e| e.to_string())?;
+        PytorchStore::from_file(&probe_path)
+            .map_indices_contiguous(false)
+            .get_all_snapshots()
+            .cloned()
+            .map_err(|e| e.to_string())
+    })();
+    // The snapshots read their data lazily from the file: check first, remove the copy after.
+    let checked = probe
+        .map_err(|e| read_err(format!("cannot check its storages: {e}")))
+        .and_then(|probe| check_probe(tensors, &probe));
+    let _ = std::fs::remove_file(&probe_path);
+    checked
+}
+
+/// Refuses a tensor whose probe copy (see [`check_pytorch_storages`]) has an element with all-zero
+/// bytes: burn-store zero-filled it.
+fn check_probe(
+    tensors: &BTreeMap<String, TensorSnapshot>,
+    probe: &BTreeMap<String, TensorSnapshot>,
+) -> Result<(), WeightsError> {
+    for (key, snap) in tensors {
+        let bad = |reason: String| WeightsError::BadTensor {
+            key: key.clone(),
+            reason,
+        };
+        let probed = probe
+            .get(key)
+            .ok_or_else(|| bad("its storage could not be checked".into()))?;
+        let data = probed.to_data().map_err(|e| bad(e.to_string()))?;
+        let width = data.dtype.size().max(1);
+        if data
+            .as_bytes()
+            .chunks(width)
+            .any(|c| c.iter().all(|&b| b == 0))
+        {
+            return Err(bad(format!(
+                "its storage is missing from the file or shorter than the tensor ({:?} {:?}); the \
+                 checkpoint is truncated or corrupt",
+                snap.shape.to_vec(),
+                data.dtype
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A checkpoint key that only counts updates and has no burn counterpart.
@@ -406,6 +512,9 @@ pub fn load_tensors<B: Backend>(
 /// Writes the model's tensors (parameters and BatchNorm running statistics) as f32 safetensors under
 /// the scheme's names, in PyTorch layout: `torch`'s `load_state_dict(strict=False)` of a pycls /
 /// timm / torchvision model accepts the file (only `num_batches_tracked` is absent).
+///
+/// A model on an autodiff backend can be saved right after a training step: the running statistics
+/// are synced first, so the file holds those of the last step (as `model.valid()` would).
 pub fn save_safetensors<B: Backend>(
     model: &AnyNet<B>,
     path: impl AsRef<Path>,
@@ -416,6 +525,10 @@ pub fn save_safetensors<B: Backend>(
         path: path.display().to_string(),
         reason,
     };
+    // BatchNorm running statistics updated in training mode are kept per thread until a sync;
+    // reading a snapshot does not sync, `into_record` does (and the clone shares the state), so the
+    // file holds the statistics of the last step, not those one update old.
+    let _ = burn::module::Module::into_record(model.clone());
     let table = key_mappings(model, scheme)?;
     let snaps: BTreeMap<String, TensorSnapshot> = model
         .collect(None, None, true)

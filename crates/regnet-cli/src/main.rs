@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own module with an `Args` struct (clap) and a `run` function.
 //! Bad input exits with status 2 and one line on stderr naming the problem; no panic, no backtrace.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -67,11 +68,16 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    restore_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
+    // Long jobs outlive their readers (`regnet sweep … 2>&1 | head`): they keep SIGPIPE ignored and
+    // write progress with errors ignored, so a closed stdout or stderr never stops them. The other
+    // commands end quietly on a closed pipe, like other command-line tools.
+    if !matches!(cli.command, Command::Train(_) | Command::Sweep(_)) {
+        restore_sigpipe();
+    }
     let result = match cli.command {
         Command::Zoo(a) => zoo::run(a),
         Command::Complexity(a) => complexity::run(a),
@@ -94,17 +100,17 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(std::io::stderr(), "error: {e}");
             ExitCode::from(e.exit_code())
         }
     }
 }
 
 /// Rust ignores SIGPIPE, which turns `regnet … | head` into a "failed printing to stdout" panic; restore
-/// the default so the process ends quietly like other command-line tools.
+/// the default so the process ends quietly like other command-line tools (not for `train`/`sweep`).
 fn restore_sigpipe() {
     #[cfg(unix)]
-    // SAFETY: called first thing in main, before any thread exists; only resets a signal disposition.
+    // SAFETY: called in main before any thread exists; only resets a signal disposition.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
@@ -118,13 +124,14 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
-    eprintln!("{}", one_line_usage_error(&e.to_string()));
+    let _ = writeln!(std::io::stderr(), "{}", one_line_usage_error(&e.to_string()));
     ExitCode::from(2)
 }
 
 /// clap's error text up to its first blank line, on one line: `error: invalid value 'x' for
 /// '--n <N>': invalid digit found in string`, or `error: the following required arguments were not
-/// provided: --space <SPACE>`.
+/// provided: --space <SPACE>`. clap echoes values as given, so control characters (`\u{1b}`, `\n`
+/// inside a value) are escaped.
 fn one_line_usage_error(text: &str) -> String {
     let joined: Vec<&str> = text
         .lines()
@@ -132,10 +139,20 @@ fn one_line_usage_error(text: &str) -> String {
         .map(str::trim)
         .collect();
     if joined.is_empty() {
-        "error: invalid arguments (see --help)".into()
-    } else {
-        joined.join(" ")
+        return "error: invalid arguments (see --help)".into();
     }
+    joined
+        .join(" ")
+        .chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `regnet sweep`: sample a population once, train every model, append one result per finished model.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
@@ -174,7 +175,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
     };
     let (sweep, stats) =
         create_sweep(&a.out, space, constraints, a.n, a.recipe.seed).map_err(recipe_error)?;
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "{}: {} models sampled in {} tries (acceptance {:.3}%) → {}",
         a.space,
         stats.accepted,
@@ -191,9 +193,10 @@ pub fn run(a: Args) -> Result<(), CliError> {
     };
     let r = with_backend(&a.recipe.backend, a.recipe.device, job)?;
     if let Some(torn) = &r.torn_tail {
-        eprintln!("{torn}");
+        let _ = writeln!(std::io::stderr(), "{torn}");
     }
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "shard {}/{}: trained {}, skipped {} finished, {} diverged; results in {}",
         shard.k,
         shard.n,

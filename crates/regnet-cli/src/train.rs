@@ -1,5 +1,6 @@
 //! `regnet train`: one model, the paper's recipe, on real data (crate regnet-train).
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
@@ -194,7 +195,8 @@ pub fn run(a: Args) -> Result<(), CliError> {
         resume: a.resume,
     };
     let s = with_backend(&a.recipe.backend, a.recipe.device, job)?;
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "{}: min test top-1 error {}, {} epochs{}, {:.0} img/s, {:.1} s; {} flops at {}px; wrote {}",
         m.name,
         s.min_top1_err.map_or("-".into(), |e| format!("{e:.2}%")),

@@ -31,10 +31,14 @@ pub fn with_backend<W: WithBackend>(
             work.run::<regnet_burn::backend::NdArrayAutodiff>(Default::default(), name)
         }
         #[cfg(feature = "cuda")]
-        BackendKind::Cuda => work.run::<regnet_burn::backend::CudaAutodiff>(
-            burn::backend::cuda::CudaDevice { index: device },
-            name,
-        ),
+        BackendKind::Cuda => {
+            // One typed line instead of cudarc's and cubecl's panics when there is no driver.
+            regnet_burn::backend::probe_cuda(device)?;
+            work.run::<regnet_burn::backend::CudaAutodiff>(
+                burn::backend::cuda::CudaDevice { index: device },
+                name,
+            )
+        }
         #[cfg(feature = "wgpu")]
         BackendKind::Wgpu => work.run::<regnet_burn::backend::WgpuAutodiff>(
             burn::backend::wgpu::WgpuDevice::DiscreteGpu(device),

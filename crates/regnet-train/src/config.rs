@@ -10,6 +10,9 @@ pub const REFERENCE_LR: f64 = 0.1;
 /// Batch size of the reference point.
 pub const REFERENCE_BATCH: usize = 128;
 
+/// Most epochs a recipe may ask for (the paper's longest schedule is 100; pycls's configs go to 400).
+pub const MAX_EPOCHS: usize = 10_000;
+
 /// A named recipe of the paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -137,8 +140,11 @@ impl TrainConfig {
     /// Checks the values; each failure names the field.
     pub fn validate(&self) -> Result<(), TrainError> {
         let bad = |field, message: String| Err(TrainError::Config { field, message });
-        if self.epochs == 0 {
-            return bad("epochs", "must be at least 1".into());
+        if self.epochs == 0 || self.epochs > MAX_EPOCHS {
+            return bad(
+                "epochs",
+                format!("must be in 1..={MAX_EPOCHS}, got {}", self.epochs),
+            );
         }
         if self.batch_size == 0 || self.test_batch_size == 0 {
             return bad("batch_size", "must be at least 1".into());

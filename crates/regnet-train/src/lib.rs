@@ -20,7 +20,7 @@ mod sweep;
 mod tensors;
 
 pub use backend::{WithBackend, with_backend};
-pub use config::{Preset, REFERENCE_BATCH, REFERENCE_LR, TrainConfig};
+pub use config::{MAX_EPOCHS, Preset, REFERENCE_BATCH, REFERENCE_LR, TrainConfig};
 pub use data::{DataOptions, DatasetKind, load_data};
 pub use run::{TrainData, TrainOptions, TrainSummary, evaluate, train};
 pub use schedule::{CosineSchedule, LrUpdate};
@@ -69,12 +69,29 @@ pub enum TrainError {
         message: String,
     },
     /// `--resume` found a run with another spec or recipe.
-    #[error("cannot resume {path}: {message}")]
+    #[error(
+        "cannot resume {path}: the run was started with another {what} ({differs}); nothing was changed"
+    )]
     ResumeMismatch {
         /// The state file.
         path: String,
-        /// What differs.
-        message: String,
+        /// `spec` or `recipe`.
+        what: &'static str,
+        /// The fields that differ, e.g. `epochs 2 → 3`.
+        differs: String,
+    },
+    /// The output directory holds a previous run that cannot be continued as it is: without
+    /// `--resume`, or with `--resume` when its files are not provably consistent (an `epochs.jsonl`
+    /// without `state.json`, a torn or missing `state.json`, `model-N` or `optim-N`, fewer finished
+    /// epochs than the state names). Nothing in the directory is changed.
+    #[error("cannot {action} {path}: {reason}")]
+    ResumeRefused {
+        /// `resume` or `start a new run in`.
+        action: &'static str,
+        /// The file or directory at fault.
+        path: String,
+        /// Why, and what to do.
+        reason: String,
     },
     /// A file operation failed.
     #[error("{path}: {source}")]

@@ -204,3 +204,204 @@ fn bad_config_is_a_typed_error() {
     .unwrap_err();
     assert!(e.to_string().contains("epochs"), "{e}");
 }
+
+/// Every file under `dir` with its bytes (to check that a refused resume changed nothing).
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn copy_dir(src: &std::path::Path, dst: &std::path::Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+#[test]
+fn resume_refuses_what_it_cannot_prove_consistent_and_changes_nothing() {
+    use regnet_train::TrainError;
+    let _guard = serial();
+    let cfg = quick_config(2, 2);
+    let device = Default::default();
+    let d = data(32);
+    let opts = |dir: &std::path::Path| TrainOptions {
+        out_dir: Some(dir.to_path_buf()),
+        resume: true,
+        quiet: true,
+        ..Default::default()
+    };
+    let base = temp("refuse-base");
+    let finished = train::<B>(
+        &tiny(),
+        &d,
+        &cfg,
+        &TrainOptions {
+            resume: false,
+            ..opts(&base)
+        },
+        &device,
+    )
+    .unwrap();
+    assert_eq!(finished.epochs_run, 2);
+
+    type Corrupt = fn(&std::path::Path);
+    let cases: [(&str, Corrupt, &str); 7] = [
+        (
+            "epochs.jsonl without state.json",
+            |d| std::fs::remove_file(d.join("state.json")).unwrap(),
+            "state.json: missing, but epochs.jsonl holds 2 finished epoch(s)",
+        ),
+        (
+            "torn state.json",
+            |d| {
+                let s = std::fs::read(d.join("state.json")).unwrap();
+                std::fs::write(d.join("state.json"), &s[..s.len() / 2]).unwrap();
+            },
+            "state.json: torn or invalid",
+        ),
+        (
+            "missing model checkpoint",
+            |d| std::fs::remove_file(d.join("checkpoints/model-2.mpk")).unwrap(),
+            "model-2.mpk: missing",
+        ),
+        (
+            "missing optimizer checkpoint",
+            |d| std::fs::remove_file(d.join("checkpoints/optim-2.mpk")).unwrap(),
+            "optim-2.mpk: missing",
+        ),
+        (
+            "torn model checkpoint",
+            |d| {
+                let p = d.join("checkpoints/model-2.mpk");
+                let s = std::fs::read(&p).unwrap();
+                std::fs::write(&p, &s[..s.len() / 3]).unwrap();
+            },
+            "model-2.mpk: checkpoint of epoch 2 is torn or unreadable",
+        ),
+        (
+            "torn optimizer checkpoint",
+            |d| {
+                let p = d.join("checkpoints/optim-2.mpk");
+                let s = std::fs::read(&p).unwrap();
+                std::fs::write(&p, &s[..s.len() / 3]).unwrap();
+            },
+            "optim-2.mpk: checkpoint of epoch 2 is torn or unreadable",
+        ),
+        (
+            "an epoch line lost",
+            |d| {
+                let t = std::fs::read_to_string(d.join("epochs.jsonl")).unwrap();
+                let first = t.lines().next().unwrap();
+                std::fs::write(d.join("epochs.jsonl"), format!("{first}\n")).unwrap();
+            },
+            "epochs.jsonl: holds 1 finished epoch(s) but state.json names 2 of 2",
+        ),
+    ];
+    for (what, corrupt, expected) in cases {
+        let dir = temp("refuse-case");
+        copy_dir(&base, &dir);
+        corrupt(&dir);
+        let before = snapshot(&dir);
+        let e = train::<B>(&tiny(), &d, &cfg, &opts(&dir), &device).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                TrainError::ResumeRefused {
+                    action: "resume",
+                    ..
+                }
+            ),
+            "{what}: {e:?}"
+        );
+        let msg = e.to_string();
+        assert!(msg.contains(expected), "{what}: {msg}");
+        assert_eq!(msg.lines().count(), 1, "{what}: {msg}");
+        assert!(snapshot(&dir) == before, "{what}: the directory changed");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    // Another recipe or another spec: a typed mismatch naming what differs.
+    let dir = temp("refuse-mismatch");
+    copy_dir(&base, &dir);
+    let before = snapshot(&dir);
+    let more = TrainConfig {
+        base_lr: 0.2,
+        ..cfg.clone()
+    };
+    match train::<B>(&tiny(), &d, &more, &opts(&dir), &device).unwrap_err() {
+        ref e @ TrainError::ResumeMismatch {
+            what: "recipe",
+            ref differs,
+            ..
+        } => {
+            assert_eq!(differs, "base_lr 0.1 → 0.2", "{e}");
+        }
+        e => panic!("{e:?}"),
+    }
+    let mut wider = tiny();
+    wider.stages[1].w = 64;
+    match train::<B>(&wider, &d, &cfg, &opts(&dir), &device).unwrap_err() {
+        TrainError::ResumeMismatch {
+            what: "spec",
+            differs,
+            ..
+        } => assert!(differs.starts_with("stages "), "{differs}"),
+        e => panic!("{e:?}"),
+    }
+    assert!(snapshot(&dir) == before, "a mismatch changed the directory");
+
+    // The intact copy resumes: nothing left to train, the same summary.
+    let again = train::<B>(&tiny(), &d, &cfg, &opts(&dir), &device).unwrap();
+    assert_eq!(again.epochs, finished.epochs);
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_dir_all(&base).ok();
+}
+
+#[test]
+fn a_directory_without_state_or_results_resumes_as_a_fresh_run() {
+    let _guard = serial();
+    let cfg = quick_config(1, 1);
+    let dir = temp("fresh-resume");
+    std::fs::create_dir_all(&dir).unwrap();
+    let s = train::<B>(
+        &tiny(),
+        &data(32),
+        &cfg,
+        &TrainOptions {
+            out_dir: Some(dir.clone()),
+            resume: true,
+            quiet: true,
+            ..Default::default()
+        },
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(s.epochs_run, 1);
+    let names: Vec<String> = std::fs::read_dir(dir.join("checkpoints"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut names = names;
+    names.sort();
+    // Only the final names: no partial checkpoint is left behind.
+    assert_eq!(names, ["model-1.mpk", "optim-1.mpk"]);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -438,7 +438,9 @@ impl Sampler {
     /// constraints. Deterministic in (space, constraints, seed); independent of `threads`.
     ///
     /// Fails fast with [`SampleError::Infeasible`] when a window lies below what the stem and head
-    /// alone cost, and with [`SampleError::TooFewAccepted`] after `max_tries` candidates.
+    /// alone cost, with [`SampleError::TooFewAccepted`] after `max_tries / 10` candidates when none
+    /// was accepted (raise `max_tries` for windows that accept fewer than about one in
+    /// `max_tries / 10`), and after `max_tries` candidates otherwise.
     ///
     /// Memory grows with the samples accepted, never with `n` itself: `n = usize::MAX` is a valid request
     /// that ends with [`SampleError::TooFewAccepted`] once `max_tries` candidates are drawn.
@@ -455,9 +457,19 @@ impl Sampler {
         let unique = matches!(&self.space, DesignSpace::RegNet(r) if r.unique);
         let mut seen: HashSet<String> = HashSet::new();
         let mut next = 0u64;
+        // A window that none of the first tenth of `max_tries` candidates meets is infeasible or too
+        // narrow: give up there (an infeasible flops window cost 2,000,000 candidates, 9 s and more).
+        // Batches stop at that boundary, so where it ends does not depend on the thread count.
+        let give_up_if_none = (self.max_tries / 10).max(1);
         'outer: while next < self.max_tries {
+            if records.is_empty() && next >= give_up_if_none {
+                break;
+            }
             let batch = BATCH * self.threads.clamp(1, MAX_THREADS) as u64;
-            let end = self.max_tries.min(next.saturating_add(batch));
+            let mut end = self.max_tries.min(next.saturating_add(batch));
+            if next < give_up_if_none {
+                end = end.min(give_up_if_none);
+            }
             for (i, (outcome, redraws)) in self.evaluate(next..end).into_iter().enumerate() {
                 stats.tries = next + i as u64 + 1;
                 stats.order_redraws += redraws;

@@ -124,7 +124,11 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
-    let _ = writeln!(std::io::stderr(), "{}", one_line_usage_error(&e.to_string()));
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}",
+        one_line_usage_error(&e.to_string())
+    );
     ExitCode::from(2)
 }
 

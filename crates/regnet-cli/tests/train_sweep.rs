@@ -153,7 +153,7 @@ fn train_takes_an_activation_and_names_a_bad_one() {
 fn recipe_errors_name_their_own_flag() {
     for (flag, value, expected) in [
         ("--lr", "-1", "--lr: must be finite and > 0, got -1"),
-        ("--epochs", "0", "--epochs: must be at least 1"),
+        ("--epochs", "0", "--epochs: must be in 1..=10000, got 0"),
         ("--batch", "0", "--batch: must be at least 1"),
         ("--preset", "fast", "--preset: "),
         ("--dataset", "mnist", "--dataset: "),

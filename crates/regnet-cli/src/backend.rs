@@ -21,3 +21,15 @@ pub fn with_backend<W: WithBackend<Out = Result<T, E>>, T, E: Into<CliError>>(
         .map_err(|e| flag(e.to_string()))?
         .map_err(Into::into)
 }
+
+/// Checks `--backend` before any work starts: a bad name or a backend not compiled into this build is
+/// an error naming `--backend` (so `regnet sweep` writes no population for a run that cannot start).
+pub fn check_backend(backend: &str) -> Result<(), CliError> {
+    let flag = |message: String| CliError::Flag {
+        flag: "backend",
+        message,
+    };
+    let kind: BackendKind = backend.parse().map_err(|e| flag(format!("{e}")))?;
+    kind.ensure_compiled().map_err(|e| flag(e.to_string()))?;
+    Ok(())
+}

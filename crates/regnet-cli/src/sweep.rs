@@ -173,6 +173,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         acts: window("acts", &a.acts)?,
         ..Constraints::default()
     };
+    crate::backend::check_backend(&a.recipe.backend)?;
     let (sweep, stats) =
         create_sweep(&a.out, space, constraints, a.n, a.recipe.seed).map_err(recipe_error)?;
     let _ = writeln!(

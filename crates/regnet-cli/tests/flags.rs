@@ -206,6 +206,21 @@ fn train_and_sweep_flags() {
             ],
             "--space",
         ),
+        // Checked before the population is sampled and written.
+        (
+            vec![
+                "sweep",
+                "--space",
+                "regnetx",
+                "--n",
+                "1",
+                "--out",
+                "x",
+                "--backend",
+                "tpu",
+            ],
+            "--backend",
+        ),
     ];
     let borrowed: Vec<(&[&str], &str)> = cases.iter().map(|(a, n)| (a.as_slice(), *n)).collect();
     check(&borrowed);

@@ -188,6 +188,8 @@ fn train_and_sweep_flags() {
         (with(&["--backend", "tpu"]), "--backend"),
         (with(&["--activation", "tanh"]), "--activation"),
         (with(&["--workers", "x"]), "--workers"),
+        // Found by the binary fuzz harness: the prefetch depth overflowed before the limit check.
+        (with(&["--workers", "18446744073709551615"]), "workers"),
         (
             vec![
                 "sweep", "--space", "regnetx", "--n", "1", "--out", "x", "--shard", "3/2",

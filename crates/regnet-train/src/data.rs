@@ -148,7 +148,12 @@ pub fn load_data(o: &DataOptions) -> Result<TrainData, TrainError> {
                 drop_last: false,
                 seed: o.seed,
                 workers: o.workers,
-                prefetch: 2 * o.workers.max(1),
+                // Saturating: a huge --workers must reach the loader's MAX_WORKERS check, not overflow here.
+                prefetch: o
+                    .workers
+                    .max(1)
+                    .saturating_mul(2)
+                    .min(regnet_data::MAX_PREFETCH),
             },
         )
     };

@@ -451,14 +451,25 @@ pub fn load_checkpoint<B: Backend>(
 
 /// Like [`load_checkpoint`], from tensors already read (e.g. by [`read_checkpoint`]).
 pub fn load_tensors<B: Backend>(
-    mut model: AnyNet<B>,
+    model: AnyNet<B>,
     tensors: &BTreeMap<String, TensorSnapshot>,
     scheme: NamingScheme,
 ) -> Result<AnyNet<B>, WeightsError> {
     let table = key_mappings(&model, scheme)?;
+    apply_mapped(model, &table, tensors)
+}
+
+/// Loads `tensors` into `model` through its key table, strictly: every mapped tensor must be present
+/// with its shape, every checkpoint tensor must be used (`num_batches_tracked` excepted), linear
+/// weights are transposed where the table says so. Shared by the AnyNet and EfficientNet loaders.
+pub(crate) fn apply_mapped<B: Backend, M: ModuleSnapshot<B>>(
+    mut model: M,
+    table: &[KeyMapping],
+    tensors: &BTreeMap<String, TensorSnapshot>,
+) -> Result<M, WeightsError> {
     let mut used = BTreeSet::new();
     let mut snapshots = Vec::with_capacity(table.len());
-    for m in &table {
+    for m in table {
         let snap = tensors
             .get(&m.key)
             .ok_or_else(|| WeightsError::MissingKey {

@@ -6,15 +6,13 @@
 //! `conv.bn` written `conv` / `conv_bn`, and BatchNorm's `gamma`/`beta` written `weight`/`bias`.
 //! Loading is strict as for [`crate::AnyNet`] (see [`crate::weights`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use burn::module::ParamId;
-use burn::tensor::TensorData;
 use burn::tensor::backend::Backend;
 use burn_store::{ModuleSnapshot, TensorSnapshot};
 
-use super::{KeyMapping, f32_data, is_ignored, read_checkpoint, torch_param, transpose};
+use super::{KeyMapping, apply_mapped, read_checkpoint, torch_param};
 use crate::{EffNet, WeightsError};
 
 /// The pycls checkpoint key of one burn parameter path of an [`EffNet`].
@@ -91,61 +89,11 @@ pub fn load_checkpoint<B: Backend>(
 /// Like [`load_checkpoint`], from tensors already read: every model tensor must be present with
 /// its shape and every checkpoint tensor used (`num_batches_tracked` excepted).
 pub fn load_tensors<B: Backend>(
-    mut model: EffNet<B>,
+    model: EffNet<B>,
     tensors: &BTreeMap<String, TensorSnapshot>,
 ) -> Result<EffNet<B>, WeightsError> {
     let table = key_mappings(&model)?;
-    let mut used = BTreeSet::new();
-    let mut snapshots = Vec::with_capacity(table.len());
-    for m in &table {
-        let snap = tensors
-            .get(&m.key)
-            .ok_or_else(|| WeightsError::MissingKey {
-                key: m.key.clone(),
-                param: m.param.clone(),
-                expected: m.shape.clone(),
-            })?;
-        if snap.shape.as_slice() != m.shape.as_slice() {
-            return Err(WeightsError::ShapeMismatch {
-                key: m.key.clone(),
-                param: m.param.clone(),
-                expected: m.shape.clone(),
-                found: snap.shape.to_vec(),
-            });
-        }
-        used.insert(m.key.as_str());
-        let mut values = f32_data(&m.key, snap)?;
-        let mut shape = m.shape.clone();
-        if m.transposed {
-            values = transpose(&values, shape[0], shape[1]);
-            shape.reverse();
-        }
-        snapshots.push(TensorSnapshot::from_data(
-            TensorData::new(values, shape),
-            m.param.split('.').map(str::to_owned).collect(),
-            Vec::new(),
-            ParamId::new(),
-        ));
-    }
-    if let Some((key, snap)) = tensors
-        .iter()
-        .find(|(k, _)| !used.contains(k.as_str()) && !is_ignored(k))
-    {
-        return Err(WeightsError::UnexpectedKey {
-            key: key.clone(),
-            shape: snap.shape.to_vec(),
-        });
-    }
-    let result = model.apply(snapshots, None, None, true);
-    if !result.errors.is_empty() || !result.missing.is_empty() || !result.unused.is_empty() {
-        return Err(WeightsError::Apply {
-            reason: format!(
-                "errors {:?}, missing {:?}, unused {:?}",
-                result.errors, result.missing, result.unused
-            ),
-        });
-    }
-    Ok(model)
+    apply_mapped(model, &table, tensors)
 }
 
 #[cfg(test)]

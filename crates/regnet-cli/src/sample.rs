@@ -78,14 +78,16 @@ pub fn parse_window(flag: &'static str, text: &str) -> Result<Window, CliError> 
     space_parse::parse_window(text).map_err(|message| CliError::Flag { flag, message })
 }
 
-fn sample_error(e: SampleError) -> CliError {
+/// Maps a sampling error to the flag it is about; `windows` is what "no model accepted" is about:
+/// `--max-tries` when it was set, else the first window flag given (flops, params, acts, stages).
+fn sample_error(e: SampleError, windows: &'static str) -> CliError {
     let flag = match &e {
         SampleError::UnknownSpace { .. }
         | SampleError::InvalidRange { .. }
         | SampleError::InvalidSpace { .. } => "space",
         SampleError::Infeasible { what, .. } => what,
         SampleError::InvalidConstraint { .. } => "resolution",
-        SampleError::TooFewAccepted { .. } => "max-tries",
+        SampleError::TooFewAccepted { .. } => windows,
     };
     CliError::Flag {
         flag,
@@ -109,7 +111,7 @@ pub fn run(a: Args) -> Result<(), CliError> {
         message: e.to_string(),
     })?;
     let space = DesignSpace::by_name(&a.space)
-        .map_err(sample_error)?
+        .map_err(|e| sample_error(e, "space"))?
         .with_io(io);
     let window = |flag, v: &Option<String>| {
         v.as_deref()
@@ -129,7 +131,17 @@ pub fn run(a: Args) -> Result<(), CliError> {
         .with_threads(threads)
         .with_max_tries(a.max_tries);
     let start = std::time::Instant::now();
-    let out = sampler.sample(a.n).map_err(sample_error)?;
+    let windows = [
+        ("flops", &a.flops),
+        ("params", &a.params),
+        ("acts", &a.acts),
+        ("stages", &a.stages),
+    ]
+    .into_iter()
+    .find_map(|(f, v)| v.as_ref().map(|_| f))
+    .filter(|_| a.max_tries == regnet_anynet::space::DEFAULT_MAX_TRIES)
+    .unwrap_or("max-tries");
+    let out = sampler.sample(a.n).map_err(|e| sample_error(e, windows))?;
     let elapsed = start.elapsed();
     let mut text = String::new();
     for r in &out.records {

@@ -174,8 +174,26 @@ pub fn run(a: Args) -> Result<(), CliError> {
         ..Constraints::default()
     };
     crate::backend::check_backend(&a.recipe.backend)?;
+    // No model in the windows: name the window given (flops first, as the error message does).
+    let given_window = [
+        ("flops", &a.flops),
+        ("params", &a.params),
+        ("acts", &a.acts),
+    ]
+    .into_iter()
+    .find_map(|(f, v)| v.as_ref().map(|_| f))
+    .unwrap_or("space");
     let (sweep, stats) =
-        create_sweep(&a.out, space, constraints, a.n, a.recipe.seed).map_err(recipe_error)?;
+        create_sweep(&a.out, space, constraints, a.n, a.recipe.seed).map_err(|e| match e {
+            regnet_train::TrainError::Config {
+                field: "windows",
+                message,
+            } => CliError::Flag {
+                flag: given_window,
+                message,
+            },
+            e => recipe_error(e),
+        })?;
     let _ = writeln!(
         std::io::stderr(),
         "{}: {} models sampled in {} tries (acceptance {:.3}%) → {}",

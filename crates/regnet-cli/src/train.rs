@@ -116,6 +116,11 @@ pub fn recipe_error(e: regnet_train::TrainError) -> CliError {
                 "dataset" => "dataset",
                 "data_dir" => "data-dir",
                 "space" => "space",
+                "flops" => "flops",
+                "params" => "params",
+                "acts" => "acts",
+                // No model in the windows after --max-tries: the windows are too narrow.
+                "windows" => "flops",
                 // momentum, weight decay, log period: set by the preset.
                 _ => "preset",
             },

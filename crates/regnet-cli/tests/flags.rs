@@ -165,6 +165,11 @@ fn sample_flags() {
             "--max-tries",
         ),
         (
+            // No model in the window with the default --max-tries: the window is named.
+            &["sample", "--space", "anynetx-a", "--flops", "5T:6T"],
+            "--flops",
+        ),
+        (
             &["sample", "--space", "regnetx", "--threads", "x"],
             "--threads",
         ),
@@ -222,6 +227,21 @@ fn train_and_sweep_flags() {
                 "tpu",
             ],
             "--backend",
+        ),
+        // No model in the window: the window is named, not --space.
+        (
+            vec![
+                "sweep",
+                "--space",
+                "anynetx-a",
+                "--n",
+                "1",
+                "--out",
+                "x",
+                "--flops",
+                "5T:6T",
+            ],
+            "--flops",
         ),
     ];
     let borrowed: Vec<(&[&str], &str)> = cases.iter().map(|(a, n)| (a.as_slice(), *n)).collect();

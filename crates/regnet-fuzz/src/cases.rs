@@ -572,6 +572,55 @@ fn within_budget(flag: &str, v: String) -> String {
     }
 }
 
+/// Largest flops a model of a fuzzed sweep may have: a few MF at 28 px train one batch in well
+/// under a second even in a debug build.
+const SWEEP_FLOPS_BUDGET: f64 = 5e6;
+/// Smallest lower bound of a window that no space can reach at 28 px (AnyNetX_A's largest models
+/// are a few GF there): such windows end in the sampler's typed "no model found" error quickly.
+const INFEASIBLE_FLOPS: f64 = 1e11;
+
+/// One side of a window as the binary reads it (`400M`, `4e8`, `0.4G`, empty for no bound); `None`
+/// when it is not a number the binary would accept.
+fn window_side(s: &str) -> Option<Option<f64>> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Some(None);
+    }
+    let t = t
+        .strip_suffix(['F', 'f'])
+        .filter(|r| r.ends_with(|c: char| c.is_ascii_alphabetic()))
+        .unwrap_or(t);
+    let (num, mul) = match t.chars().last()? {
+        'k' | 'K' => (&t[..t.len() - 1], 1e3),
+        'm' | 'M' => (&t[..t.len() - 1], 1e6),
+        'g' | 'G' => (&t[..t.len() - 1], 1e9),
+        't' | 'T' => (&t[..t.len() - 1], 1e12),
+        _ => (t, 1.0),
+    };
+    let v = num.parse::<f64>().ok()? * mul;
+    (v.is_finite() && v >= 0.0).then_some(Some(v))
+}
+
+/// A valid, feasible flops window of a sweep that admits models above [`SWEEP_FLOPS_BUDGET`]
+/// becomes the tiny default window (sampling and training GF models is legitimate work, not bad
+/// input: the second 100,000-case run's only hang was `--flops 4097M:2147483648M`); malformed,
+/// reversed and infeasible windows are kept, they must end in a one-line error.
+fn window_within_budget(v: String) -> String {
+    let Some((a, b)) = v.split_once(':') else {
+        return v;
+    };
+    let (Some(min), Some(max)) = (window_side(a), window_side(b)) else {
+        return v;
+    };
+    let min = min.unwrap_or(0.0);
+    let max = max.unwrap_or(f64::INFINITY);
+    if min <= max && min < INFEASIBLE_FLOPS && max > SWEEP_FLOPS_BUDGET {
+        "0:5M".into()
+    } else {
+        v
+    }
+}
+
 /// One flag of `train` or `sweep` set to an edge or mutated value, the rest a tiny run.
 fn train_flags(rng: &mut Rng, corpus: &Corpus) -> Case {
     let _ = corpus;
@@ -616,7 +665,12 @@ fn train_flags(rng: &mut Rng, corpus: &Corpus) -> Case {
         ("--space", SPACES),
     ];
     let (flag, plausible) = *rng.pick(fuzzable);
-    let v = within_budget(flag, value(rng, plausible));
+    let v = value(rng, plausible);
+    let v = if flag == "--flops" {
+        window_within_budget(v)
+    } else {
+        within_budget(flag, v)
+    };
     let is_sweep_flag = matches!(flag, "--n" | "--shard" | "--jobs" | "--flops" | "--space");
     let is_train_flag = flag == "--activation";
     if (is_sweep_flag && !sweep) || (is_train_flag && sweep) {
@@ -631,4 +685,34 @@ fn train_flags(rng: &mut Rng, corpus: &Corpus) -> Case {
         c.arg(f).arg(v);
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window_within_budget;
+
+    #[test]
+    fn sweep_windows_are_bounded_unless_bad_or_infeasible() {
+        for (given, kept) in [
+            ("4097M:2147483648M", "0:5M"),
+            ("0:1G", "0:5M"),
+            (":", "0:5M"),
+            ("1M:", "0:5M"),
+            ("360M:400M", "0:5M"),
+            ("0:5M", "0:5M"),
+            ("1M:3M", "1M:3M"),
+            ("1e3:1e4", "1e3:1e4"),
+            ("5T:6T", "5T:6T"),
+            ("400M:360M", "400M:360M"),
+            ("NaN:1", "NaN:1"),
+            ("-1:5", "-1:5"),
+            ("2M", "2M"),
+            (
+                "18446744073709551615:18446744073709551616",
+                "18446744073709551615:18446744073709551616",
+            ),
+        ] {
+            assert_eq!(window_within_budget(given.into()), kept, "{given}");
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use regnet_anynet::AnyNetSpec;
-use regnet_anynet::space::{Constraints, DesignSpace, SampleStats, Sampler};
+use regnet_anynet::space::{Constraints, DesignSpace, SampleError, SampleStats, Sampler};
 use regnet_burn::TrainBackend;
 use regnet_sweep::{PopulationEntry, RunReport, Shard, StopFlag, Sweep};
 
@@ -22,7 +22,12 @@ pub fn create_sweep(
     let sampled = Sampler::new(space, constraints, seed)
         .sample(n)
         .map_err(|e| TrainError::Config {
-            field: "space",
+            // The windows when no model fell inside them, the space otherwise.
+            field: match &e {
+                SampleError::Infeasible { what, .. } => what,
+                SampleError::TooFewAccepted { .. } => "windows",
+                _ => "space",
+            },
             message: e.to_string(),
         })?;
     let population: Vec<PopulationEntry> = sampled

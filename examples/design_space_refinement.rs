@@ -65,6 +65,14 @@ struct Args {
     /// Base learning rate at --batch (default 0.1, the paper's §4 value; §3 used 0.05).
     #[arg(long, default_value_t = 0.1)]
     lr: f64,
+    /// Warm-up epochs: the learning rate rises linearly from 0.1·lr (pycls's `OPTIM.WARMUP_FACTOR`)
+    /// over these first epochs (pycls `OPTIM.WARMUP_EPOCHS`; the paper's §3 runs use none).
+    #[arg(long, default_value_t = 0)]
+    warmup_epochs: usize,
+    /// Zero-initialise the γ of each block's last BatchNorm (pycls `BN.ZERO_INIT_FINAL_GAMMA`), so
+    /// every residual block starts as the identity.
+    #[arg(long)]
+    zero_init_final_gamma: bool,
     /// Backend: flex (CPU), ndarray, cuda, wgpu (build with --features cuda or wgpu).
     #[arg(long, default_value = "flex")]
     backend: String,
@@ -141,6 +149,8 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
     cfg.max_train_batches = (a.max_train_batches > 0).then_some(a.max_train_batches);
     cfg.max_test_batches = (a.max_test_batches > 0).then_some(a.max_test_batches);
     cfg.base_lr = a.lr;
+    cfg.warmup_epochs = a.warmup_epochs;
+    cfg.zero_init_final_gamma = a.zero_init_final_gamma;
     let resolution = data.resolution;
     let classes = data.num_classes() as u32;
     let stem = match a.stem.as_deref() {
@@ -172,11 +182,21 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
         data.channels()
     );
     println!(
-        "recipe: SGD momentum {} nesterov, lr {} at batch {} (cosine), wd {}, {} epoch(s){}; flops window {} at {resolution}px, stem {stem}; n = {} per space",
+        "recipe: SGD momentum {} nesterov, lr {} at batch {} (cosine{}), wd {}{}, {} epoch(s){}; flops window {} at {resolution}px, stem {stem}; n = {} per space",
         cfg.momentum,
         cfg.base_lr,
         cfg.batch_size,
+        if cfg.warmup_epochs > 0 {
+            format!(", {} warm-up epoch(s)", cfg.warmup_epochs)
+        } else {
+            String::new()
+        },
         cfg.weight_decay,
+        if cfg.zero_init_final_gamma {
+            ", zero-init final BN gamma"
+        } else {
+            ""
+        },
         cfg.epochs,
         cfg.max_train_batches
             .map_or(String::new(), |b| format!(" of {b} batches")),

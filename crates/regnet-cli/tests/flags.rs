@@ -72,6 +72,21 @@ fn zoo_complexity_scale_fit_spaces() {
             ],
             "--in-channels",
         ),
+        // EfficientNets take the same overrides with the same limits.
+        (
+            &["complexity", "--model", "EN-B0", "--num-classes", "0"],
+            "--num-classes",
+        ),
+        (
+            &[
+                "complexity",
+                "--model",
+                "EN-B0",
+                "--in-channels",
+                "99999999",
+            ],
+            "--in-channels",
+        ),
         (
             &[
                 "scale",

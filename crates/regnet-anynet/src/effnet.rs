@@ -18,10 +18,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::complexity::{Counter, check_resolution};
-use crate::spec::MAX_SE_R;
+use crate::spec::{check_network_io, check_se_r, check_stage_count, check_stage_shape};
 use crate::{
-    Activation, Complexity, HeadPlan, MAX_BLOCKS, MAX_CHANNELS, MAX_CLASSES, MAX_STAGES,
-    MAX_STRIDE, Op, PartComplexity, SpecError, StemPlan, StemType,
+    Activation, Complexity, HeadPlan, MAX_BLOCKS, Op, PartComplexity, SpecError, StemPlan, StemType,
 };
 
 /// Largest (odd) depthwise kernel size of a stage; EfficientNet uses 3 and 5.
@@ -206,29 +205,13 @@ impl EffNetSpec {
                 value,
             })
         };
-        for (name, v) in [
-            ("stem_w", self.stem_w),
-            ("head_w", self.head_w),
-            ("in_channels", self.in_channels),
-        ] {
-            if v == 0 || v > MAX_CHANNELS {
-                return field(name, "between 1 and 1048576 (MAX_CHANNELS)", v.to_string());
-            }
-        }
-        if self.num_classes == 0 || self.num_classes > MAX_CLASSES {
-            return field(
-                "num_classes",
-                "between 1 and 1048576 (MAX_CLASSES)",
-                self.num_classes.to_string(),
-            );
-        }
-        if !(self.se_r.is_finite() && self.se_r > 0.0 && self.se_r <= MAX_SE_R) {
-            return field(
-                "se_r",
-                "finite, > 0 and <= 4 (MAX_SE_R)",
-                format!("{:?}", self.se_r),
-            );
-        }
+        check_network_io(
+            self.stem_w,
+            Some(self.head_w),
+            self.in_channels,
+            self.num_classes,
+        )?;
+        check_se_r(self.se_r)?;
         for (name, r) in [
             ("dc_ratio", self.dc_ratio),
             ("dropout_ratio", self.dropout_ratio),
@@ -237,16 +220,7 @@ impl EffNetSpec {
                 return field(name, "finite, >= 0 and < 1", format!("{r:?}"));
             }
         }
-        if self.stages.is_empty() {
-            return Err(SpecError::NoStages);
-        }
-        if self.stages.len() > MAX_STAGES {
-            return field(
-                "stages",
-                "at most 64 stages (MAX_STAGES)",
-                self.stages.len().to_string(),
-            );
-        }
+        check_stage_count(self.stages.len())?;
         let mut w_in = self.stem_w;
         for (i, s) in self.stages.iter().enumerate() {
             let stage = i + 1;
@@ -258,15 +232,7 @@ impl EffNetSpec {
                     value,
                 })
             };
-            if s.d == 0 || s.d > MAX_BLOCKS {
-                return bad("d", "between 1 and 4096 (MAX_BLOCKS)", s.d.to_string());
-            }
-            if s.w == 0 || s.w > MAX_CHANNELS {
-                return bad("w", "between 1 and 1048576", s.w.to_string());
-            }
-            if s.stride == 0 || s.stride > MAX_STRIDE {
-                return bad("stride", "between 1 and 64", s.stride.to_string());
-            }
+            check_stage_shape(stage, s.d, s.w, s.stride)?;
             if s.k.is_multiple_of(2) || s.k > MAX_KERNEL {
                 return bad(
                     "k",

@@ -305,40 +305,15 @@ impl AnyNetSpec {
                 value,
             })
         };
-        if self.stem_w == 0 {
-            return field("stem_w", ">= 1", self.stem_w.to_string());
-        }
-        if self.in_channels == 0 {
-            return field("in_channels", ">= 1", self.in_channels.to_string());
-        }
-        if self.num_classes == 0 {
-            return field("num_classes", ">= 1", self.num_classes.to_string());
-        }
-        const MAX_W: u32 = MAX_CHANNELS;
-        for (name, v) in [
-            ("stem_w", self.stem_w),
-            ("head_w", self.head_w),
-            ("in_channels", self.in_channels),
-        ] {
-            if v > MAX_W {
-                return field(name, "<= 1048576 (MAX_CHANNELS)", v.to_string());
-            }
-        }
-        if self.num_classes > MAX_CLASSES {
-            return field(
-                "num_classes",
-                "<= 1048576 (MAX_CLASSES)",
-                self.num_classes.to_string(),
-            );
-        }
+        // head_w 0: no head conv (pycls's AnyNet head).
+        check_network_io(
+            self.stem_w,
+            Some(self.head_w).filter(|&w| w > 0),
+            self.in_channels,
+            self.num_classes,
+        )?;
         if let Some(se_r) = self.se_r {
-            if !(se_r.is_finite() && se_r > 0.0 && se_r <= MAX_SE_R) {
-                return field(
-                    "se_r",
-                    "finite, > 0 and <= 4 (MAX_SE_R)",
-                    format!("{se_r:?}"),
-                );
-            }
+            check_se_r(se_r)?;
             if !self.block.is_bottleneck() {
                 return Err(SpecError::SeNotSupported {
                     block: self.block,
@@ -346,16 +321,7 @@ impl AnyNetSpec {
                 });
             }
         }
-        if self.stages.is_empty() {
-            return Err(SpecError::NoStages);
-        }
-        if self.stages.len() > MAX_STAGES {
-            return field(
-                "stages",
-                "at most 64 stages (MAX_STAGES)",
-                self.stages.len().to_string(),
-            );
-        }
+        check_stage_count(self.stages.len())?;
         let mut w_in = self.stem_w;
         for (i, s) in self.stages.iter().enumerate() {
             let stage = i + 1;
@@ -367,15 +333,7 @@ impl AnyNetSpec {
                     value,
                 })
             };
-            if s.d == 0 || s.d > MAX_BLOCKS {
-                return bad("d", "between 1 and 4096 (MAX_BLOCKS)", s.d.to_string());
-            }
-            if s.w == 0 || s.w > MAX_W {
-                return bad("w", "between 1 and 1048576", s.w.to_string());
-            }
-            if s.stride == 0 || s.stride > MAX_STRIDE {
-                return bad("stride", "between 1 and 64", s.stride.to_string());
-            }
+            check_stage_shape(stage, s.d, s.w, s.stride)?;
             if self.block.is_bottleneck() {
                 if !(s.bot_mul.is_finite() && s.bot_mul > 0.0 && s.bot_mul <= 64.0) {
                     return bad(
@@ -444,4 +402,95 @@ impl AnyNetSpec {
         spec.validate()?;
         Ok(spec)
     }
+}
+
+/// The limits every network spec shares (AnyNet and EfficientNet): stem, head, input and class
+/// counts. `head_w` is `None` where the family has no head conv (AnyNet's `head_w` 0).
+pub(crate) fn check_network_io(
+    stem_w: u32,
+    head_w: Option<u32>,
+    in_channels: u32,
+    num_classes: u32,
+) -> Result<(), SpecError> {
+    let field = |field, expected, value: u32| {
+        Err(SpecError::InvalidField {
+            field,
+            expected,
+            value: value.to_string(),
+        })
+    };
+    for (name, v) in [
+        ("stem_w", Some(stem_w)),
+        ("head_w", head_w),
+        ("in_channels", Some(in_channels)),
+    ] {
+        if let Some(v) = v
+            && (v == 0 || v > MAX_CHANNELS)
+        {
+            return field(name, "between 1 and 1048576 (MAX_CHANNELS)", v);
+        }
+    }
+    if num_classes == 0 || num_classes > MAX_CLASSES {
+        return field(
+            "num_classes",
+            "between 1 and 1048576 (MAX_CLASSES)",
+            num_classes,
+        );
+    }
+    Ok(())
+}
+
+/// The squeeze-excitation ratio limit shared by every spec: finite, > 0 and at most [`MAX_SE_R`].
+pub(crate) fn check_se_r(se_r: f64) -> Result<(), SpecError> {
+    if se_r.is_finite() && se_r > 0.0 && se_r <= MAX_SE_R {
+        return Ok(());
+    }
+    Err(SpecError::InvalidField {
+        field: "se_r",
+        expected: "finite, > 0 and <= 4 (MAX_SE_R)",
+        value: format!("{se_r:?}"),
+    })
+}
+
+/// At least one and at most [`MAX_STAGES`] stages.
+pub(crate) fn check_stage_count(n: usize) -> Result<(), SpecError> {
+    if n == 0 {
+        return Err(SpecError::NoStages);
+    }
+    if n > MAX_STAGES {
+        return Err(SpecError::InvalidField {
+            field: "stages",
+            expected: "at most 64 stages (MAX_STAGES)",
+            value: n.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// A stage's depth, width and stride within [`MAX_BLOCKS`], [`MAX_CHANNELS`] and [`MAX_STRIDE`]
+/// (`stage` counts from 1, as the errors do).
+pub(crate) fn check_stage_shape(
+    stage: usize,
+    d: u32,
+    w: u32,
+    stride: u32,
+) -> Result<(), SpecError> {
+    let bad = |field, expected, value: u32| {
+        Err(SpecError::InvalidStage {
+            stage,
+            field,
+            expected,
+            value: value.to_string(),
+        })
+    };
+    if d == 0 || d > MAX_BLOCKS {
+        return bad("d", "between 1 and 4096 (MAX_BLOCKS)", d);
+    }
+    if w == 0 || w > MAX_CHANNELS {
+        return bad("w", "between 1 and 1048576 (MAX_CHANNELS)", w);
+    }
+    if stride == 0 || stride > MAX_STRIDE {
+        return bad("stride", "between 1 and 64 (MAX_STRIDE)", stride);
+    }
+    Ok(())
 }

@@ -3,16 +3,8 @@
 
 use std::process::{Command, Stdio};
 
-fn regnet() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_regnet"))
-}
-
-fn temp(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("regnet-cli-cmd-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{regnet, temp_dir as temp};
 
 fn ok(c: &mut Command) -> String {
     let out = c.output().unwrap();

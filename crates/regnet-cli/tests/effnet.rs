@@ -1,19 +1,8 @@
 //! End-to-end checks of `regnet complexity` and `regnet compare` with the EfficientNet baselines
 //! (values from pycls's own count, crates/regnet-anynet/tests/fixtures/effnet_complexity.json).
 
-use std::process::Command;
-
-fn regnet(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_regnet"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+mod common;
+use common::run as regnet;
 
 fn json(args: &[&str]) -> serde_json::Value {
     let (code, out, err) = regnet(args);

@@ -2,28 +2,18 @@
 //! the flag (or the file) at fault. Values that clap rejects (a word for a number) and values that
 //! only the library can judge (a resolution of 0) are both covered.
 
-use std::process::Command;
-
-fn regnet(args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_regnet"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::run;
 
 /// Runs every case; reports all failures at once.
 fn check(cases: &[(&[&str], &str)]) {
     let mut failures = Vec::new();
     for (args, needle) in cases {
-        let (code, err) = regnet(args);
+        let (code, _, err) = run(args);
         let one_line = err.trim_end().lines().count() == 1;
-        if code != Some(2) || !one_line || !err.contains(needle) {
+        if code != 2 || !one_line || !err.contains(needle) {
             failures.push(format!(
-                "regnet {}: status {code:?}, expected 2 and one line containing {needle:?}, got {err:?}",
+                "regnet {}: status {code}, expected 2 and one line containing {needle:?}, got {err:?}",
                 args.join(" ")
             ));
         }

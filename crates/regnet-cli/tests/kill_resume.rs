@@ -10,22 +10,18 @@
 //! whatever the timing. `REGNET_KILLS` sets the number of kills per command (default 25, so 50 in
 //! all); runs use one rayon thread so that results are bitwise reproducible across processes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod common;
+use common::temp_dir as temp;
 
 fn kills_wanted() -> usize {
     std::env::var("REGNET_KILLS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(25)
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("regnet-kill-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 /// SplitMix64: the kill moments are reproducible from the seed.

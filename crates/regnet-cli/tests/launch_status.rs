@@ -1,18 +1,11 @@
 //! `regnet launch` with a stand-in `sbatch` and `regnet status` with a stand-in `scontrol` (the live
 //! SLURM test is `.ci/slurm-live`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn regnet() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_regnet"))
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("regnet-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+mod common;
+use common::{regnet, temp};
 
 /// A tiny population: 8 AnyNetX_A models of 1–2 MF, one short epoch each.
 const SWEEP: [&str; 16] = [

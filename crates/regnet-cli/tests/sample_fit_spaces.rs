@@ -1,18 +1,7 @@
 //! End-to-end checks of `regnet sample`, `regnet fit` and `regnet spaces`.
 
-use std::process::Command;
-
-fn regnet(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_regnet"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+mod common;
+use common::run as regnet;
 
 #[test]
 fn sample_writes_json_lines_that_complexity_reads() {

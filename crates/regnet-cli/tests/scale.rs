@@ -1,19 +1,8 @@
 //! End-to-end checks of `regnet scale` (values from pycls's scaler, see
 //! crates/regnet-anynet/tests/fixtures/scaling.json).
 
-use std::process::Command;
-
-fn regnet(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_regnet"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+mod common;
+use common::run as regnet;
 
 #[test]
 fn scale_json_and_config_match_pycls() {

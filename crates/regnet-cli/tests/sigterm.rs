@@ -1,19 +1,12 @@
 //! `regnet sweep` under SIGTERM, as SLURM sends it before a requeue or preemption: a real signal to
 //! the real binary, no SLURM needed (the live SLURM test is `.ci/slurm-live`).
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-fn regnet() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_regnet"))
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("regnet-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+mod common;
+use common::{regnet, temp};
 
 /// A tiny population: 8 AnyNetX_A models of 1–2 MF, one short epoch each.
 const SWEEP: [&str; 16] = [

@@ -1,16 +1,7 @@
 //! `regnet train` and `regnet sweep` end to end on the embedded Fashion-MNIST subset (tiny runs).
 
-use std::process::Command;
-
-fn regnet() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_regnet"))
-}
-
-fn temp(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("regnet-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+mod common;
+use common::{regnet, temp};
 
 const TINY: [&str; 8] = [
     "--epochs",

@@ -10,7 +10,9 @@
 # A budget B is SGD steps of 128 images per model: B <= 390 runs 5 epochs of B/5 batches, larger
 # budgets run whole epochs of the embedded 10,000-image training set (78 batches) until about B steps.
 # Environment: EXAMPLE (the example binary, default target/release/examples/design_space_refinement),
-# OUT (default budget-study), EXTRA (more flags for every run, e.g. "--stem imagenet --lr 0.05").
+# OUT (default budget-study), EXTRA (more flags for every run, e.g. "--warmup-epochs 1
+# --zero-init-final-gamma" or "--lr 0.05"; run a variant into a sub-folder of the plain study's OUT,
+# e.g. OUT=budget-study/warmup1-zinit, so that bench/budget_table.py lists it beside the plain runs).
 set -euo pipefail
 N=${1:-20}
 shift || true
@@ -33,3 +35,5 @@ for B in $BUDGETS; do
     --out "$OUT/steps-$B" --resume ${EXTRA:-} > "$OUT/steps-$B.console.txt" 2> "$OUT/steps-$B.progress.txt"
   tail -n 12 "$OUT/steps-$B.console.txt"
 done
+# Every finished setting under OUT (also variants in sub-folders), and the budget curve.
+python3 "$(dirname "$0")/budget_table.py" "$OUT" "$OUT/budget_curve.svg" || true

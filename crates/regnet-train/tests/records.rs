@@ -152,6 +152,15 @@ fn previous_format_results_still_load_and_analyze_the_same() {
         .map(|e| legacy_line(e, &outcome(e.id)))
         .collect();
     std::fs::write(dir.join("results.jsonl"), lines.join("\n") + "\n").unwrap();
+    // The previous version wrote the population through a JSON object: same keys, sorted.
+    let population: Vec<String> = std::fs::read_to_string(dir.join("population.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::to_string(&object(l)).unwrap())
+        .collect();
+    std::fs::write(dir.join("population.jsonl"), population.join("\n") + "\n").unwrap();
+    let reopened: SampleSweep = Sweep::open(&dir).unwrap();
+    assert_eq!(reopened.population(), sweep.population());
     // Typed, through the sweep: samples from the population, the old `seed` as the training seed.
     let results = sweep.results(Shard::ALL).unwrap();
     for (r, entry) in results.iter().zip(sweep.population()) {

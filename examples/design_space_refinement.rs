@@ -12,7 +12,7 @@
 //! --epochs 10 --backend cuda`). Every finished model is appended to `OUT/<space>/results.jsonl`
 //! immediately, so `--resume` after a kill loses at most the model in flight.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
@@ -20,10 +20,10 @@ use regnet_space::nn::backend::BackendKind;
 use regnet_space::quantized::FitOptions;
 use regnet_space::spaces::parse_window;
 use regnet_space::stats::{AnalyzeOptions, Complexity, StatsError, analyze};
-use regnet_space::sweep::{PopulationEntry, ResultRecord, Shard, read_jsonl};
+use regnet_space::sweep::Shard;
 use regnet_space::train::{
-    DataOptions, DatasetKind, SweepJob, TrainConfig, create_sweep, entry_spec, load_data,
-    with_backend,
+    DataOptions, DatasetKind, SampleResult, SampleSweep, SweepJob, TrainConfig, create_sweep,
+    load_data, with_backend,
 };
 use regnet_space::{Constraints, DesignSpace, NetworkIo, StemType, Window, fit_quantized_linear};
 
@@ -212,6 +212,7 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
             .collect(),
     };
     let mut results: Vec<PathBuf> = Vec::new();
+    let mut sweeps: Vec<SampleSweep> = Vec::new();
     for (step, name) in names.iter().enumerate() {
         let rule = STEPS.iter().find(|s| s.0 == *name).map_or(*name, |s| s.1);
         // The windows count the networks that are trained: the data's channels and classes, the stem.
@@ -254,6 +255,7 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
             dir.join(shard.results_file()).display()
         );
         results.push(dir.join(shard.results_file()));
+        sweeps.push(sweep);
     }
 
     // Statistics over all spaces: EDFs, bootstrap, KS, plots, report.
@@ -291,7 +293,7 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
             .map_or("-".to_string(), |k| {
                 k.p_value.map_or("n/a".into(), |p| format!("p={p:.3}"))
             });
-        let efit = best_e_fit(&results[i])?;
+        let efit = best_e_fit(&sweeps[i], shard)?;
         println!(
             "{:<12} {:>4} {:>9.2} {:>9.2} {:>12} {:>10}",
             s.name,
@@ -354,9 +356,12 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Mean e_fit (paper Figs. 8–9) of the best quarter of a space's models by error.
-fn best_e_fit(results: &Path) -> Result<Option<f64>, Box<dyn std::error::Error>> {
-    let (records, _) = read_jsonl::<ResultRecord>(results)?;
-    let mut rows: Vec<(f64, ResultRecord)> = records
+fn best_e_fit(
+    sweep: &SampleSweep,
+    shard: Shard,
+) -> Result<Option<f64>, Box<dyn std::error::Error>> {
+    let mut rows: Vec<(f64, SampleResult)> = sweep
+        .results(shard)?
         .into_iter()
         .filter_map(|r| r.error.map(|e| (e, r)))
         .collect();
@@ -367,12 +372,7 @@ fn best_e_fit(results: &Path) -> Result<Option<f64>, Box<dyn std::error::Error>>
     let k = rows.len().div_ceil(4);
     let mut total = 0.0;
     for (_, r) in rows.iter().take(k) {
-        let entry = PopulationEntry {
-            id: r.id,
-            sample: r.sample.clone(),
-        };
-        let spec = entry_spec(&entry)?;
-        total += fit_quantized_linear(&spec.block_widths(), FitOptions::default())?.e_fit;
+        total += fit_quantized_linear(&r.sample.spec.block_widths(), FitOptions::default())?.e_fit;
     }
     Ok(Some(total / k as f64))
 }

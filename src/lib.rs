@@ -85,8 +85,9 @@ pub use regnet_burn as nn;
 #[cfg(feature = "burn")]
 pub use regnet_data as data;
 
-/// The paper's training recipe on burn, population sweeps, and the pieces of a custom loop
-/// (feature `burn`).
+/// The paper's training recipe on burn, population sweeps of typed samples
+/// (`SampleSweep` = `sweep::Sweep<SampleRecord>`, `SampleResult` = `sweep::ResultRecord<SampleRecord>`),
+/// and the pieces of a custom loop (feature `burn`).
 #[cfg(feature = "burn")]
 pub use regnet_train as train;
 

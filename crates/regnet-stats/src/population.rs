@@ -28,6 +28,13 @@
 //!   `regnet-train` and the sweep write them: `"epochs": [{"epoch": 0, …, "images_per_sec": 812.5}, …]`)
 //!   goes to [`Record::epoch_images_per_sec`]; epochs without one are left out of it.
 //! * Strings, booleans, nulls and other arrays of non-numbers are ignored.
+//!
+//! A `regnet sweep` results line (`regnet_sweep::ResultRecord<regnet_anynet::SampleRecord>`) is read by
+//! these rules as it is: `error`; `space`; `id`, `index`, `resolution`, `flops`, `params`, `acts`, the
+//! sampler's `seed` and the training seed `train_seed` (older lines: the training seed as `seed`) as
+//! integer columns; `d`, `w0`, `wa`, `wm`, `g`, `b` from the `"regnet"` draw or the arrays `d`, `w`, `b`,
+//! `g` of the `"anynet"` draw; `ds`/`ws` from the spec's stages; `test_top1_errs` as an array; the
+//! `epochs`' `images_per_sec`. The crate README tabulates these columns with their types.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

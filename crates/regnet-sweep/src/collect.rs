@@ -25,7 +25,7 @@ pub struct CollectReport {
 /// Reads every results file of a sweep directory, keeps one record per model (sorted by id), writes
 /// them to `collected.jsonl` (atomically) and reports missing and duplicate models.
 pub fn collect(dir: &Path) -> Result<CollectReport, SweepError> {
-    let sweep = Sweep::open(dir)?;
+    let sweep: Sweep = Sweep::open(dir)?;
     let n = sweep.population().len();
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| SweepError::io(dir, e))?

@@ -58,6 +58,16 @@ pub enum SweepError {
         /// Population size.
         n: usize,
     },
+    /// A population sample uses a key that results lines reserve for the record or its outcome.
+    #[error(
+        "population entry {id}: sample key {key:?} is reserved for results lines (id, error and the training outcome's keys)"
+    )]
+    ReservedKey {
+        /// The entry's id.
+        id: usize,
+        /// The reserved key the sample uses.
+        key: String,
+    },
     /// The trainer failed on a model (the sweep stops; finished results are kept).
     #[error("training model {id} failed: {message}")]
     Trainer {

@@ -50,6 +50,9 @@ pub use jsonl::{
     JsonlWriter, TornAction, TornTail, read_jsonl, sync_parent_dir, write_atomic, write_json_atomic,
 };
 pub use progress::{ShardProgress, progress};
-pub use record::{EpochStats, PopulationEntry, ResultRecord, TrainOutcome};
+pub use record::{
+    EpochStats, JsonSample, LEGACY_TRAIN_SEED_KEY, PopulationEntry, ResultRecord, TRAIN_SEED_KEY,
+    TrainOutcome,
+};
 pub use sweep::{RunReport, Shard, Sweep};
 pub use worker::{SlurmTask, StopFlag, WorkerState, WorkerStatus, exit_now};

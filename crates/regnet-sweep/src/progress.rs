@@ -34,7 +34,7 @@ pub fn progress(dir: &Path, shards: usize) -> Result<Vec<ShardProgress>, SweepEr
     if shards == 0 {
         return Err(SweepError::BadShard("0 shards".into()));
     }
-    let sweep = Sweep::open(dir)?;
+    let sweep: Sweep = Sweep::open(dir)?;
     let n = sweep.population().len();
     (0..shards)
         .map(|k| {

@@ -9,10 +9,12 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::{
-    JsonlWriter, PopulationEntry, ResultRecord, StopFlag, SweepError, TornTail, TrainOutcome,
-    WorkerState, WorkerStatus, read_jsonl, write_atomic,
+    JsonSample, JsonlWriter, PopulationEntry, ResultRecord, StopFlag, SweepError, TornTail,
+    TrainOutcome, WorkerState, WorkerStatus, read_jsonl, write_atomic,
 };
 
 /// A slice of the population: models with `id % n == k` (0-based k, as SLURM's `--array=0-(N-1)`).
@@ -105,22 +107,38 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// A sweep directory with its population.
+/// A sweep directory with its population of samples of type `S` ([`JsonSample`] when the sampler is
+/// unknown, `regnet_anynet::SampleRecord` for the RegNet sampler).
 #[derive(Debug, Clone)]
-pub struct Sweep {
+pub struct Sweep<S = JsonSample> {
     dir: PathBuf,
-    population: Vec<PopulationEntry>,
+    population: Vec<PopulationEntry<S>>,
 }
 
 const POPULATION: &str = "population.jsonl";
 
-impl Sweep {
+impl<S> Sweep<S>
+where
+    S: Serialize + DeserializeOwned + Clone + PartialEq + Send + Sync,
+{
     /// Creates the directory and writes `population.jsonl` atomically (temp file, fsync, rename). If the
     /// file already exists it must hold exactly this population (a resumed or parallel worker).
-    pub fn create(dir: &Path, population: &[PopulationEntry]) -> Result<Self, SweepError> {
+    ///
+    /// A sample that uses a key of the results line ([`ResultRecord::reserved_keys`]) is refused with
+    /// [`SweepError::ReservedKey`]: its result would hold that key twice.
+    pub fn create(dir: &Path, population: &[PopulationEntry<S>]) -> Result<Self, SweepError> {
+        let reserved = ResultRecord::<S>::reserved_keys();
         for (index, e) in population.iter().enumerate() {
             if e.id != index {
                 return Err(SweepError::BadId { index, id: e.id });
+            }
+            if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(&e.sample)
+                && let Some(key) = reserved.iter().find(|k| m.contains_key(**k))
+            {
+                return Err(SweepError::ReservedKey {
+                    id: e.id,
+                    key: key.to_string(),
+                });
             }
         }
         std::fs::create_dir_all(dir).map_err(|e| SweepError::io(dir, e))?;
@@ -165,7 +183,7 @@ impl Sweep {
                 ),
             ));
         }
-        let (population, _) = read_jsonl::<PopulationEntry>(&path)?;
+        let (population, _) = read_jsonl::<PopulationEntry<S>>(&path)?;
         for (index, e) in population.iter().enumerate() {
             if e.id != index {
                 return Err(SweepError::BadId { index, id: e.id });
@@ -183,25 +201,31 @@ impl Sweep {
     }
 
     /// The population.
-    pub fn population(&self) -> &[PopulationEntry] {
+    pub fn population(&self) -> &[PopulationEntry<S>] {
         &self.population
     }
 
     /// Finished results of a shard (a torn last line is ignored).
-    pub fn results(&self, shard: Shard) -> Result<Vec<ResultRecord>, SweepError> {
+    ///
+    /// Each record's sample is the population's entry of its id (the file's copy of the sample is not
+    /// parsed again), so results files written before the training seed was renamed `train_seed`
+    /// (which lack the sampler's `seed`, see [`ResultRecord`]) still give typed samples.
+    pub fn results(&self, shard: Shard) -> Result<Vec<ResultRecord<S>>, SweepError> {
         let path = self.dir.join(shard.results_file());
-        let (records, _) = read_jsonl::<ResultRecord>(&path)?;
-        for (i, r) in records.iter().enumerate() {
-            if r.id >= self.population.len() {
-                return Err(SweepError::UnknownModel {
+        let (records, _) = read_jsonl::<ResultRecord<IgnoredAny>>(&path)?;
+        records
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| match self.population.get(r.id) {
+                Some(entry) => Ok(r.with_sample(entry.sample.clone())),
+                None => Err(SweepError::UnknownModel {
                     path: path.display().to_string(),
                     line: i + 1,
                     id: r.id,
                     n: self.population.len(),
-                });
-            }
-        }
-        Ok(records)
+                }),
+            })
+            .collect()
     }
 
     /// Trains every model of `shard` that has no result yet, appending one record per finished model.
@@ -214,7 +238,7 @@ impl Sweep {
         &self,
         shard: Shard,
         resume: bool,
-        trainer: impl FnMut(&PopulationEntry) -> Result<TrainOutcome, E> + Send,
+        trainer: impl FnMut(&PopulationEntry<S>) -> Result<TrainOutcome, E> + Send,
     ) -> Result<RunReport, SweepError> {
         let trainer = Mutex::new(trainer);
         self.run_jobs(shard, resume, 1, |entry| {
@@ -233,7 +257,7 @@ impl Sweep {
         shard: Shard,
         resume: bool,
         jobs: usize,
-        trainer: impl Fn(&PopulationEntry) -> Result<TrainOutcome, E> + Sync,
+        trainer: impl Fn(&PopulationEntry<S>) -> Result<TrainOutcome, E> + Sync,
     ) -> Result<RunReport, SweepError> {
         self.run_until(shard, resume, jobs, &StopFlag::new(), trainer)
     }
@@ -249,7 +273,7 @@ impl Sweep {
         resume: bool,
         jobs: usize,
         stop: &StopFlag,
-        trainer: impl Fn(&PopulationEntry) -> Result<TrainOutcome, E> + Sync,
+        trainer: impl Fn(&PopulationEntry<S>) -> Result<TrainOutcome, E> + Sync,
     ) -> Result<RunReport, SweepError> {
         let path = self.dir.join(shard.results_file());
         let done = self.results(shard)?;
@@ -266,7 +290,7 @@ impl Sweep {
             });
         }
         let finished: std::collections::HashSet<usize> = done.iter().map(|r| r.id).collect();
-        let todo: Vec<&PopulationEntry> = self
+        let todo: Vec<&PopulationEntry<S>> = self
             .population
             .iter()
             .filter(|e| shard.contains(e.id) && !finished.contains(&e.id))

@@ -24,7 +24,7 @@ pub use config::{MAX_EPOCHS, Preset, REFERENCE_BATCH, REFERENCE_LR, TrainConfig}
 pub use data::{DataOptions, DatasetKind, load_data};
 pub use run::{TrainData, TrainOptions, TrainSummary, evaluate, train};
 pub use schedule::{CosineSchedule, LrUpdate};
-pub use sweep::{SweepJob, create_sweep, entry_spec};
+pub use sweep::{SampleEntry, SampleResult, SampleSweep, SweepJob, create_sweep};
 pub use tensors::{TopKMistakes, batch_to_tensors, count_mistakes, init_model};
 
 use thiserror::Error;

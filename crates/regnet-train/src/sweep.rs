@@ -3,10 +3,20 @@
 
 use std::path::Path;
 
-use regnet_anynet::AnyNetSpec;
-use regnet_anynet::space::{Constraints, DesignSpace, SampleError, SampleStats, Sampler};
+use regnet_anynet::space::{
+    Constraints, DesignSpace, SampleError, SampleRecord, SampleStats, Sampler,
+};
 use regnet_burn::TrainBackend;
-use regnet_sweep::{PopulationEntry, RunReport, Shard, StopFlag, Sweep};
+use regnet_sweep::{PopulationEntry, RunReport, Shard, StopFlag};
+
+/// A sweep of sampled AnyNet/RegNet models: every entry carries its typed [`SampleRecord`].
+pub type SampleSweep = regnet_sweep::Sweep<SampleRecord>;
+
+/// One sampled model of a [`SampleSweep`]'s population.
+pub type SampleEntry = PopulationEntry<SampleRecord>;
+
+/// One line of a [`SampleSweep`]'s results: the typed sample and its training outcome.
+pub type SampleResult = regnet_sweep::ResultRecord<SampleRecord>;
 
 use crate::{TrainConfig, TrainData, TrainError, TrainOptions, train};
 
@@ -18,7 +28,7 @@ pub fn create_sweep(
     constraints: Constraints,
     n: usize,
     seed: u64,
-) -> Result<(Sweep, SampleStats), TrainError> {
+) -> Result<(SampleSweep, SampleStats), TrainError> {
     let sampled = Sampler::new(space, constraints, seed)
         .sample(n)
         .map_err(|e| TrainError::Config {
@@ -30,25 +40,13 @@ pub fn create_sweep(
             },
             message: e.to_string(),
         })?;
-    let population: Vec<PopulationEntry> = sampled
+    let population: Vec<SampleEntry> = sampled
         .records
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(id, r)| {
-            let value = serde_json::to_value(r).unwrap_or(serde_json::Value::Null);
-            PopulationEntry::new(id, value)
-        })
+        .map(|(id, r)| PopulationEntry::with_sample(id, r))
         .collect();
-    Ok((Sweep::create(dir, &population)?, sampled.stats))
-}
-
-/// The spec of a population entry (its `spec` field).
-pub fn entry_spec(entry: &PopulationEntry) -> Result<AnyNetSpec, TrainError> {
-    let value = entry.sample.get("spec").ok_or_else(|| TrainError::Config {
-        field: "spec",
-        message: format!("population entry {} has no spec", entry.id),
-    })?;
-    Ok(AnyNetSpec::from_json(&value.to_string())?)
+    Ok((SampleSweep::create(dir, &population)?, sampled.stats))
 }
 
 /// One shard of a sweep to train with one recipe: what `regnet sweep`, the refinement example and a
@@ -57,7 +55,7 @@ pub fn entry_spec(entry: &PopulationEntry) -> Result<AnyNetSpec, TrainError> {
 /// Every unfinished model of `shard` is trained with `cfg` (model `id` with seed `cfg.seed + id`) and
 /// one result per finished model is appended to the shard's results file. A diverged model is recorded,
 /// not fatal; any other failure stops the sweep with every finished result kept. `jobs` models train
-/// concurrently on the one device (threads, [`Sweep::run_until`]); each model's result does not depend
+/// concurrently on the one device (threads, [`regnet_sweep::Sweep::run_until`]); each model's result does not depend
 /// on `jobs` (initialisation is seeded under a lock, data order and augmentation have per-model
 /// generators; docs/sweeps.md has when concurrency pays). Once `stop` is requested (SIGTERM before a
 /// SLURM requeue) no new model starts: those in flight finish and are recorded, and the report says
@@ -68,7 +66,7 @@ pub fn entry_spec(entry: &PopulationEntry) -> Result<AnyNetSpec, TrainError> {
 #[derive(Debug, Clone)]
 pub struct SweepJob<'a> {
     /// The sweep directory with its population.
-    pub sweep: &'a Sweep,
+    pub sweep: &'a SampleSweep,
     /// The models to train: `id % n == k`.
     pub shard: Shard,
     /// Skip finished models (without it, a shard that has results is an error).
@@ -85,7 +83,7 @@ pub struct SweepJob<'a> {
 
 impl<'a> SweepJob<'a> {
     /// The whole population, one model at a time, no resume, never stopped.
-    pub fn new(sweep: &'a Sweep, data: &'a TrainData, cfg: &'a TrainConfig) -> Self {
+    pub fn new(sweep: &'a SampleSweep, data: &'a TrainData, cfg: &'a TrainConfig) -> Self {
         Self {
             sweep,
             shard: Shard::ALL,
@@ -108,7 +106,7 @@ impl<'a> SweepJob<'a> {
         let report =
             self.sweep
                 .run_until(self.shard, self.resume, self.jobs, &self.stop, |entry| {
-                    let spec = entry_spec(entry)?;
+                    let spec = &entry.sample.spec;
                     let model_cfg = TrainConfig {
                         seed: cfg.seed.wrapping_add(entry.id as u64),
                         ..cfg.clone()
@@ -118,7 +116,7 @@ impl<'a> SweepJob<'a> {
                         quiet: true,
                         ..TrainOptions::default()
                     };
-                    let summary = train::<B>(&spec, data, &model_cfg, &opts, device)?;
+                    let summary = train::<B>(spec, data, &model_cfg, &opts, device)?;
                     Ok::<_, TrainError>(summary.outcome())
                 })?;
         Ok(report)

@@ -55,8 +55,8 @@ fn two_spaces_sample_train_analyze() {
         let results = sweep.results(Shard::ALL).unwrap();
         assert_eq!(results.len(), 3);
         for r in &results {
-            assert_eq!(r.sample["space"], name);
-            let flops = r.sample["flops"].as_u64().unwrap();
+            assert_eq!(r.sample.space, name);
+            let flops = r.sample.flops;
             assert!((300_000..=1_000_000).contains(&flops), "{flops}");
             let e = r.error.expect("a finite error");
             assert!((0.0..=100.0).contains(&e));

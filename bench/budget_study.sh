@@ -9,16 +9,20 @@
 #
 # A budget B is SGD steps of 128 images per model: B <= 390 runs 5 epochs of B/5 batches, larger
 # budgets run whole epochs of the embedded 10,000-image training set (78 batches) until about B steps.
-# Environment: EXAMPLE (the example binary, default target/release/examples/design_space_refinement),
-# OUT (default budget-study), EXTRA (more flags for every run, e.g. "--warmup-epochs 1
-# --zero-init-final-gamma" or "--lr 0.05"; run a variant into a sub-folder of the plain study's OUT,
-# e.g. OUT=budget-study/warmup1-zinit, so that bench/budget_table.py lists it beside the plain runs).
+# Environment: RECIPE (default "--warmup-epochs 0 --zero-init-final-gamma false": the plain recipe,
+# lr 0.1 from the first step and BN γ = 1 everywhere; "--warmup-epochs 1 --zero-init-final-gamma true"
+# is the example's default since the study),
+# EXAMPLE (the example binary, default target/release/examples/design_space_refinement),
+# OUT (default budget-study), EXTRA (more flags for every run, e.g. "--lr 0.05"). Run a variant into a
+# sub-folder of the plain study's OUT (e.g. OUT=budget-study/warmup1-zinit) so that
+# bench/budget_table.py lists it beside the plain runs.
 set -euo pipefail
 N=${1:-20}
 shift || true
 BUDGETS=${*:-50 200 800 3000}
 EXAMPLE=${EXAMPLE:-target/release/examples/design_space_refinement}
 OUT=${OUT:-budget-study}
+RECIPE=${RECIPE:---warmup-epochs 0 --zero-init-final-gamma false}
 SPACES=anynetx-a,anynetx-e,regnetx
 mkdir -p "$OUT"
 for B in $BUDGETS; do
@@ -32,7 +36,7 @@ for B in $BUDGETS; do
   echo "::: budget $B: $EPOCHS epochs of ${BATCHES/#0/78} batches, n = $N per space ($(date -u +%FT%TZ))"
   # shellcheck disable=SC2086
   "$EXAMPLE" --spaces "$SPACES" --n "$N" --epochs "$EPOCHS" --max-train-batches "$BATCHES" \
-    --out "$OUT/steps-$B" --resume ${EXTRA:-} > "$OUT/steps-$B.console.txt" 2> "$OUT/steps-$B.progress.txt"
+    --out "$OUT/steps-$B" --resume $RECIPE ${EXTRA:-} > "$OUT/steps-$B.console.txt" 2> "$OUT/steps-$B.progress.txt"
   tail -n 12 "$OUT/steps-$B.console.txt"
 done
 # Every finished setting under OUT (also variants in sub-folders), and the budget curve.

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Summarise a budget study (bench/budget_study.sh): one markdown table over every setting and budget,
-and an SVG of mean and min error against SGD steps per model for each space. Python standard library
+and an SVG of the mean error against SGD steps per model for each space and recipe. Python standard library
 only.
 
     python3 bench/budget_table.py OUT [SVG]
 
 OUT holds one folder per setting (`OUT/steps-B/` for the plain recipe, `OUT/<variant>/steps-B/` for
-a variant run with EXTRA flags); each has the refinement example's `report/summary.json`. The KS
+a variant); each has the refinement example's `report/summary.json` (or, as committed under
+docs/results/budget-study/, `summary.json`). The KS
 p-values are the exact two-sample ones the example's report computes (regnet-stats `ks_2samp`,
 scipy's default method at these sizes).
 """
@@ -24,8 +25,11 @@ COLORS = {"anynetx-a": "#1f77b4", "anynetx-e": "#2ca02c", "regnetx": "#d62728"}
 def settings(out):
     """(variant, steps, summary) for every finished setting under `out`."""
     found = []
-    for path in sorted(glob.glob(os.path.join(out, "**", "report", "summary.json"), recursive=True)):
-        run = os.path.dirname(os.path.dirname(path))
+    for path in sorted(glob.glob(os.path.join(out, "**", "summary.json"), recursive=True)):
+        # The example writes steps-B/report/summary.json; docs/results/budget-study keeps steps-B/summary.json.
+        run = os.path.dirname(path)
+        if os.path.basename(run) == "report":
+            run = os.path.dirname(run)
         m = re.fullmatch(r"steps-(\d+)", os.path.basename(run))
         if not m:
             continue
@@ -66,13 +70,15 @@ def table(rows):
 
 
 def svg(rows, path):
-    plain = [(steps, s) for variant, steps, s in rows if variant == "plain"]
-    if not plain:
-        return
+    """Mean error against steps (log scale) per space, one line style per recipe variant."""
     import math
-    w, h, l, r, t, b = 560, 360, 60, 150, 20, 50
-    xs = [math.log10(st) for st, _ in plain]
-    x0, x1 = min(xs) - 0.1, max(xs) + 0.1
+    variants = sorted({v for v, _, _ in rows})
+    if not variants:
+        return
+    dashes = ["", ' stroke-dasharray="6,4"', ' stroke-dasharray="2,3"', ' stroke-dasharray="8,3,2,3"']
+    w, h, l, r, t, b = 640, 380, 60, 230, 20, 50
+    steps = sorted({st for _, st, _ in rows})
+    x0, x1 = math.log10(min(steps)) - 0.1, math.log10(max(steps)) + 0.1
     y0, y1 = 0.0, 100.0
 
     def px(v):
@@ -86,27 +92,30 @@ def svg(rows, path):
     for yv in range(0, 101, 20):
         out.append(f'<line x1="{l}" x2="{w - r}" y1="{py(yv):.1f}" y2="{py(yv):.1f}" stroke="#ddd"/>'
                    f'<text x="{l - 6}" y="{py(yv) + 4:.1f}" text-anchor="end">{yv}</text>')
-    for st, _ in plain:
+    for st in steps:
         out.append(f'<text x="{px(st):.1f}" y="{h - b + 16}" text-anchor="middle">{st}</text>')
     out.append(f'<text x="{(l + w - r) / 2}" y="{h - 12}" text-anchor="middle">SGD steps per model '
                f'(batch 128, log scale)</text>')
     out.append(f'<text transform="translate(16,{(t + h - b) / 2}) rotate(-90)" text-anchor="middle">'
-               f'test error %</text>')
-    for i, name in enumerate(SPACES):
-        for key, dash in [("mean_error", ""), ("min_error", ' stroke-dasharray="5,4"')]:
-            pts = [(st, x[key]) for st, s in plain for x in s["spaces"] if x["name"] == name]
+               f'mean test error % (n = 20)</text>')
+    ly = t + 12
+    for vi, variant in enumerate(variants):
+        dash = dashes[vi % len(dashes)]
+        for name in SPACES:
+            pts = sorted((st, x["mean_error"]) for v, st, s in rows if v == variant
+                         for x in s["spaces"] if x["name"] == name)
             if not pts:
                 continue
             d = " ".join(f"{px(a):.1f},{py(v):.1f}" for a, v in pts)
-            out.append(f'<polyline points="{d}" fill="none" stroke="{COLORS[name]}" stroke-width="2"{dash}/>')
+            out.append(f'<polyline points="{d}" fill="none" stroke="{COLORS[name]}" '
+                       f'stroke-width="2"{dash}/>')
             for a, v in pts:
                 out.append(f'<circle cx="{px(a):.1f}" cy="{py(v):.1f}" r="3" fill="{COLORS[name]}"/>')
-        ly = t + 20 + 36 * i
-        out.append(f'<line x1="{w - r + 10}" x2="{w - r + 34}" y1="{ly}" y2="{ly}" stroke="{COLORS[name]}" '
-                   f'stroke-width="2"/><text x="{w - r + 40}" y="{ly + 4}">{name} mean</text>')
-        out.append(f'<line x1="{w - r + 10}" x2="{w - r + 34}" y1="{ly + 16}" y2="{ly + 16}" '
-                   f'stroke="{COLORS[name]}" stroke-width="2" stroke-dasharray="5,4"/>'
-                   f'<text x="{w - r + 40}" y="{ly + 20}">{name} min</text>')
+            out.append(f'<line x1="{w - r + 10}" x2="{w - r + 40}" y1="{ly}" y2="{ly}" '
+                       f'stroke="{COLORS[name]}" stroke-width="2"{dash}/>'
+                       f'<text x="{w - r + 46}" y="{ly + 4}">{name}, {variant}</text>')
+            ly += 18
+        ly += 8
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")

@@ -75,7 +75,8 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     warmup_epochs: usize,
     /// Zero-initialise the γ of each block's last BatchNorm (pycls `BN.ZERO_INIT_FINAL_GAMMA`, on in
-    /// its RegNet configs), so every residual block starts as the identity; `false` to turn it off.
+    /// its ResNet/ResNeXt configs, off in its RegNet ones), so every residual block starts as the
+    /// identity; `false` to turn it off.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     zero_init_final_gamma: bool,
     /// Backend: flex (CPU), ndarray, cuda, wgpu (build with --features cuda or wgpu).

@@ -38,6 +38,14 @@ pub struct RecipeArgs {
     /// Base learning rate (overrides the preset and the scaling).
     #[arg(long)]
     pub lr: Option<f64>,
+    /// Warm-up epochs: lr rises linearly from 0.1·lr over them (pycls `OPTIM.WARMUP_EPOCHS`;
+    /// overrides the preset: 0 for the paper presets, 5 for zoo-100ep).
+    #[arg(long)]
+    pub warmup_epochs: Option<usize>,
+    /// Zero-initialise the γ of each block's last BN (pycls `BN.ZERO_INIT_FINAL_GAMMA`): true or
+    /// false (overrides the preset: off for the paper presets, on for zoo-100ep).
+    #[arg(long, action = clap::ArgAction::Set)]
+    pub zero_init_final_gamma: Option<bool>,
     /// Training batches per epoch (short runs); default: the whole training set.
     #[arg(long)]
     pub max_train_batches: Option<usize>,
@@ -71,6 +79,12 @@ impl RecipeArgs {
         }
         if let Some(lr) = self.lr {
             cfg.base_lr = lr;
+        }
+        if let Some(w) = self.warmup_epochs {
+            cfg.warmup_epochs = w;
+        }
+        if let Some(z) = self.zero_init_final_gamma {
+            cfg.zero_init_final_gamma = z;
         }
         cfg.seed = self.seed;
         cfg.max_train_batches = self.max_train_batches;
@@ -116,6 +130,7 @@ pub fn recipe_error(e: regnet_train::TrainError) -> CliError {
                 "dataset" => "dataset",
                 "data_dir" => "data-dir",
                 "space" => "space",
+                "warmup_epochs" => "warmup-epochs",
                 "flops" => "flops",
                 "params" => "params",
                 "acts" => "acts",

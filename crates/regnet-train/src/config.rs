@@ -170,6 +170,19 @@ impl TrainConfig {
         if self.log_period == 0 {
             return bad("log_period", "must be at least 1".into());
         }
+        if self.warmup_epochs > MAX_EPOCHS {
+            return bad(
+                "warmup_epochs",
+                format!("must be in 0..={MAX_EPOCHS}, got {}", self.warmup_epochs),
+            );
+        }
+        if !(self.warmup_factor.is_finite() && self.warmup_factor > 0.0 && self.warmup_factor <= 1.0)
+        {
+            return bad(
+                "warmup_factor",
+                format!("must be finite, > 0 and <= 1, got {}", self.warmup_factor),
+            );
+        }
         Ok(())
     }
 }

@@ -196,7 +196,10 @@ fn train_and_sweep_flags() {
         (with(&["--batch", "0"]), "--batch"),
         (with(&["--lr=-1"]), "--lr"),
         (with(&["--warmup-epochs", "10001"]), "--warmup-epochs"),
-        (with(&["--zero-init-final-gamma", "yes"]), "--zero-init-final-gamma"),
+        (
+            with(&["--zero-init-final-gamma", "yes"]),
+            "--zero-init-final-gamma",
+        ),
         (with(&["--backend", "tpu"]), "--backend"),
         (with(&["--activation", "tanh"]), "--activation"),
         (with(&["--workers", "x"]), "--workers"),

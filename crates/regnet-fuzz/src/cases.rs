@@ -648,6 +648,8 @@ fn train_flags(rng: &mut Rng, corpus: &Corpus) -> Case {
         ("--epochs", &["1", "2"]),
         ("--batch", &["4", "2", "1"]),
         ("--lr", &["0.1", "1e12", "0"]),
+        ("--warmup-epochs", &["0", "1", "10001"]),
+        ("--zero-init-final-gamma", &["true", "false", "yes"]),
         ("--max-train-batches", &["1", "0"]),
         ("--max-test-batches", &["1", "0"]),
         ("--seed", &["0", "1"]),

@@ -176,7 +176,9 @@ impl TrainConfig {
                 format!("must be in 0..={MAX_EPOCHS}, got {}", self.warmup_epochs),
             );
         }
-        if !(self.warmup_factor.is_finite() && self.warmup_factor > 0.0 && self.warmup_factor <= 1.0)
+        if !(self.warmup_factor.is_finite()
+            && self.warmup_factor > 0.0
+            && self.warmup_factor <= 1.0)
         {
             return bad(
                 "warmup_factor",

@@ -2,7 +2,7 @@
 //! Fashion-MNIST subset — sample, train (crash-safe results), analyze (EDF, bootstrap, KS, report).
 
 use burn::backend::{Autodiff, Flex};
-use regnet_anynet::space::{Constraints, DesignSpace, Window};
+use regnet_anynet::space::{Constraints, DesignSpace, NetworkIo, Window};
 use regnet_stats::{AnalyzeOptions, analyze};
 use regnet_sweep::Shard;
 use regnet_train::{DataOptions, SweepJob, TrainConfig, TrainData, create_sweep, load_data};
@@ -35,11 +35,13 @@ fn two_spaces_sample_train_analyze() {
     };
     let mut files = Vec::new();
     for name in ["anynetx-e", "regnetx"] {
-        let mut space = DesignSpace::by_name(name).unwrap();
-        match &mut space {
-            DesignSpace::AnyNet(s) => s.num_classes = 10,
-            DesignSpace::RegNet(s) => s.num_classes = 10,
-        }
+        let space = DesignSpace::by_name(name).unwrap();
+        // The data has 10 classes; channels and stem stay the space's defaults.
+        let io = NetworkIo {
+            num_classes: 10,
+            ..space.io()
+        };
+        let space = space.with_io(io);
         let constraints = Constraints {
             resolution: 28,
             flops: Window::new(300_000, 1_000_000),

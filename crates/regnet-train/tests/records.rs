@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use regnet_anynet::space::{Constraints, DesignSpace, Draw, Window};
+use regnet_anynet::space::{Constraints, DesignSpace, Draw, NetworkIo, Window};
 use regnet_stats::parse_record;
 use regnet_sweep::{
     EpochStats, JsonSample, PopulationEntry, ResultRecord, Shard, Sweep, TrainOutcome, read_jsonl,
@@ -20,11 +20,13 @@ fn temp(name: &str) -> PathBuf {
 
 /// A sweep of three sampled models of `space` at resolution 28.
 fn sampled(dir: &Path, space: &str) -> SampleSweep {
-    let mut space = DesignSpace::by_name(space).unwrap();
-    match &mut space {
-        DesignSpace::AnyNet(s) => s.num_classes = 10,
-        DesignSpace::RegNet(s) => s.num_classes = 10,
-    }
+    let space = DesignSpace::by_name(space).unwrap();
+    // The data has 10 classes; channels and stem stay the space's defaults.
+    let io = NetworkIo {
+        num_classes: 10,
+        ..space.io()
+    };
+    let space = space.with_io(io);
     let constraints = Constraints {
         resolution: 28,
         flops: Window::new(300_000, 1_000_000),

@@ -78,6 +78,12 @@ pub fn parse_window(flag: &'static str, text: &str) -> Result<Window, CliError> 
     space_parse::parse_window(text).map_err(|message| CliError::Flag { flag, message })
 }
 
+/// The first window flag that was given, in the order the sampler checks them (flops, params, acts,
+/// stages): what "no model accepted" is about.
+pub fn first_window_flag(windows: &[(&'static str, &Option<String>)]) -> Option<&'static str> {
+    windows.iter().find_map(|(f, v)| v.as_ref().map(|_| *f))
+}
+
 /// Maps a sampling error to the flag it is about; `windows` is what "no model accepted" is about:
 /// `--max-tries` when it was set, else the first window flag given (flops, params, acts, stages).
 fn sample_error(e: SampleError, windows: &'static str) -> CliError {
@@ -131,14 +137,12 @@ pub fn run(a: Args) -> Result<(), CliError> {
         .with_threads(threads)
         .with_max_tries(a.max_tries);
     let start = std::time::Instant::now();
-    let windows = [
+    let windows = first_window_flag(&[
         ("flops", &a.flops),
         ("params", &a.params),
         ("acts", &a.acts),
         ("stages", &a.stages),
-    ]
-    .into_iter()
-    .find_map(|(f, v)| v.as_ref().map(|_| f))
+    ])
     .filter(|_| a.max_tries == regnet_anynet::space::DEFAULT_MAX_TRIES)
     .unwrap_or("max-tries");
     let out = sampler.sample(a.n).map_err(|e| sample_error(e, windows))?;

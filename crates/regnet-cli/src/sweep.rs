@@ -175,13 +175,11 @@ pub fn run(a: Args) -> Result<(), CliError> {
     };
     crate::backend::check_backend(&a.recipe.backend)?;
     // No model in the windows: name the window given (flops first, as the error message does).
-    let given_window = [
+    let given_window = crate::sample::first_window_flag(&[
         ("flops", &a.flops),
         ("params", &a.params),
         ("acts", &a.acts),
-    ]
-    .into_iter()
-    .find_map(|(f, v)| v.as_ref().map(|_| f))
+    ])
     .unwrap_or("space");
     let (sweep, stats) =
         create_sweep(&a.out, space, constraints, a.n, a.recipe.seed).map_err(|e| match e {

@@ -70,13 +70,17 @@ def table(rows):
 
 
 def svg(rows, path):
-    """Mean error against steps (log scale) per space, one line style per recipe variant."""
+    """Two panels against steps (log scale): above, the mean error per space, one line style per recipe
+    variant; below, RegNetX's mean error minus AnyNetX_A's per recipe (filled dot: exact KS p < 0.05)."""
     import math
     variants = sorted({v for v, _, _ in rows})
     if not variants:
         return
     dashes = ["", ' stroke-dasharray="6,4"', ' stroke-dasharray="2,3"', ' stroke-dasharray="8,3,2,3"']
     w, h, l, r, t, b = 640, 380, 60, 230, 20, 50
+    # The lower panel: its own y axis from y2top to y2bot, below the upper panel's axis labels.
+    gap, h2 = 30, 260
+    y2top, y2bot = h + gap, h + gap + h2 - b
     steps = sorted({st for _, st, _ in rows})
     x0, x1 = math.log10(min(steps)) - 0.1, math.log10(max(steps)) + 0.1
     y0, y1 = 0.0, 100.0
@@ -87,8 +91,9 @@ def svg(rows, path):
     def py(v):
         return t + (1 - (v - y0) / (y1 - y0)) * (h - t - b)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" '
-           f'font-size="12"><rect width="{w}" height="{h}" fill="white"/>']
+    H = h + gap + h2
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{H}" font-family="sans-serif" '
+           f'font-size="12"><rect width="{w}" height="{H}" fill="white"/>']
     for yv in range(0, 101, 20):
         out.append(f'<line x1="{l}" x2="{w - r}" y1="{py(yv):.1f}" y2="{py(yv):.1f}" stroke="#ddd"/>'
                    f'<text x="{l - 6}" y="{py(yv) + 4:.1f}" text-anchor="end">{yv}</text>')
@@ -116,6 +121,49 @@ def svg(rows, path):
                        f'<text x="{w - r + 46}" y="{ly + 4}">{name}, {variant}</text>')
             ly += 18
         ly += 8
+    # Lower panel: RegNetX minus AnyNetX_A, in pp, per recipe.
+    deltas = {}
+    for v, st, s in rows:
+        p, d = ks(s, "regnetx", "anynetx-a")
+        if p is not None:
+            deltas.setdefault(v, []).append((st, d, p))
+    if deltas:
+        span = max(5.0, max(abs(d) for pts in deltas.values() for _, d, _ in pts))
+        span = 5.0 * math.ceil(span / 5.0)
+
+        def qy(v):
+            return y2top + (1 - (v + span) / (2 * span)) * (y2bot - y2top)
+
+        step = 5 if span <= 10 else 10
+        for yv in range(-int(span), int(span) + 1, step):
+            colour = "#888" if yv == 0 else "#ddd"
+            out.append(f'<line x1="{l}" x2="{w - r}" y1="{qy(yv):.1f}" y2="{qy(yv):.1f}" stroke="{colour}"/>'
+                       f'<text x="{l - 6}" y="{qy(yv) + 4:.1f}" text-anchor="end">{yv:+d}</text>')
+        for st in steps:
+            out.append(f'<text x="{px(st):.1f}" y="{y2bot + 16}" text-anchor="middle">{st}</text>')
+        out.append(f'<text x="{(l + w - r) / 2}" y="{H - 12}" text-anchor="middle">SGD steps per model '
+                   f'(batch 128, log scale)</text>')
+        out.append(f'<text transform="translate(16,{(y2top + y2bot) / 2}) rotate(-90)" '
+                   f'text-anchor="middle">RegNetX − AnyNetX_A, pp</text>')
+        recipe_colours = ["#000", "#ff7f0e", "#8c564b", "#9467bd"]
+        ly = y2top + 12
+        for vi, variant in enumerate(variants):
+            pts = sorted(deltas.get(variant, []))
+            if not pts:
+                continue
+            colour, dash = recipe_colours[vi % len(recipe_colours)], dashes[vi % len(dashes)]
+            d = " ".join(f"{px(a):.1f},{qy(v):.1f}" for a, v, _ in pts)
+            out.append(f'<polyline points="{d}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+            for a, v, p in pts:
+                fill = colour if p < 0.05 else "white"
+                out.append(f'<circle cx="{px(a):.1f}" cy="{qy(v):.1f}" r="4" fill="{fill}" '
+                           f'stroke="{colour}" stroke-width="1.5"/>')
+            out.append(f'<line x1="{w - r + 10}" x2="{w - r + 40}" y1="{ly}" y2="{ly}" '
+                       f'stroke="{colour}" stroke-width="2"{dash}/>'
+                       f'<text x="{w - r + 46}" y="{ly + 4}">{variant}</text>')
+            ly += 18
+        out.append(f'<text x="{w - r + 10}" y="{ly + 10}">filled: exact KS p &lt; 0.05</text>'
+                   f'<text x="{w - r + 10}" y="{ly + 28}">below 0: RegNetX better</text>')
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")

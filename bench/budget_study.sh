@@ -13,7 +13,9 @@
 # lr 0.1 from the first step and BN γ = 1 everywhere; "--warmup-epochs 1 --zero-init-final-gamma true"
 # is the example's default since the study),
 # EXAMPLE (the example binary, default target/release/examples/design_space_refinement),
-# OUT (default budget-study), EXTRA (more flags for every run, e.g. "--lr 0.05"). Run a variant into a
+# OUT (default budget-study), EXTRA (more flags for every run, e.g. "--lr 0.05"), SPACES (default
+# anynetx-a,anynetx-e,regnetx: the training order; each space's population and seeds do not depend on
+# it, so "anynetx-a,regnetx,anynetx-e" finishes the main comparison first). Run a variant into a
 # sub-folder of the plain study's OUT (e.g. OUT=budget-study/warmup1-zinit) so that
 # bench/budget_table.py lists it beside the plain runs.
 set -euo pipefail
@@ -23,7 +25,7 @@ BUDGETS=${*:-50 200 800 3000}
 EXAMPLE=${EXAMPLE:-target/release/examples/design_space_refinement}
 OUT=${OUT:-budget-study}
 RECIPE=${RECIPE:---warmup-epochs 0 --zero-init-final-gamma false}
-SPACES=anynetx-a,anynetx-e,regnetx
+SPACES=${SPACES:-anynetx-a,anynetx-e,regnetx}
 mkdir -p "$OUT"
 for B in $BUDGETS; do
   if [ "$B" -le 390 ]; then

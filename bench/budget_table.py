@@ -97,10 +97,15 @@ def svg(rows, path):
     for yv in range(0, 101, 20):
         out.append(f'<line x1="{l}" x2="{w - r}" y1="{py(yv):.1f}" y2="{py(yv):.1f}" stroke="#ddd"/>'
                    f'<text x="{l - 6}" y="{py(yv) + 4:.1f}" text-anchor="end">{yv}</text>')
-    for st in steps:
-        out.append(f'<text x="{px(st):.1f}" y="{h - b + 16}" text-anchor="middle">{st}</text>')
-    out.append(f'<text x="{(l + w - r) / 2}" y="{h - 12}" text-anchor="middle">SGD steps per model '
-               f'(batch 128, log scale)</text>')
+
+    def x_axis(bottom):
+        """The step labels under a panel whose plot area ends at `bottom`, and the axis title."""
+        for st in steps:
+            out.append(f'<text x="{px(st):.1f}" y="{bottom + 16}" text-anchor="middle">{st}</text>')
+        out.append(f'<text x="{(l + w - r) / 2}" y="{bottom + b - 12}" text-anchor="middle">SGD steps '
+                   f'per model (batch 128, log scale)</text>')
+
+    x_axis(h - b)
     out.append(f'<text transform="translate(16,{(t + h - b) / 2}) rotate(-90)" text-anchor="middle">'
                f'mean test error % (n = 20)</text>')
     ly = t + 12
@@ -139,10 +144,7 @@ def svg(rows, path):
             colour = "#888" if yv == 0 else "#ddd"
             out.append(f'<line x1="{l}" x2="{w - r}" y1="{qy(yv):.1f}" y2="{qy(yv):.1f}" stroke="{colour}"/>'
                        f'<text x="{l - 6}" y="{qy(yv) + 4:.1f}" text-anchor="end">{yv:+d}</text>')
-        for st in steps:
-            out.append(f'<text x="{px(st):.1f}" y="{y2bot + 16}" text-anchor="middle">{st}</text>')
-        out.append(f'<text x="{(l + w - r) / 2}" y="{H - 12}" text-anchor="middle">SGD steps per model '
-                   f'(batch 128, log scale)</text>')
+        x_axis(y2bot)
         out.append(f'<text transform="translate(16,{(y2top + y2bot) / 2}) rotate(-90)" '
                    f'text-anchor="middle">RegNetX − AnyNetX_A, pp</text>')
         recipe_colours = ["#000", "#ff7f0e", "#8c564b", "#9467bd"]

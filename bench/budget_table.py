@@ -7,7 +7,10 @@ only.
 
 OUT holds one folder per setting (`OUT/steps-B/` for the plain recipe, `OUT/<variant>/steps-B/` for
 a variant); each has the refinement example's `report/summary.json` (or, as committed under
-docs/results/budget-study/, `summary.json`). The KS
+docs/results/budget-study/, `summary.json`). Settings under `OUT/factors/<change>/steps-B/` change
+one thing (learning rate, stem, flops window, resolution) against the warmup1-zinit recipe at budget
+B: they get a second table, headed by that recipe's row at the same budget, and stay out of the
+curve. The KS
 p-values are the exact two-sample ones the example's report computes (regnet-stats `ks_2samp`,
 scipy's default method at these sizes).
 """
@@ -20,6 +23,9 @@ import sys
 
 SPACES = ["anynetx-a", "anynetx-e", "regnetx"]
 COLORS = {"anynetx-a": "#1f77b4", "anynetx-e": "#2ca02c", "regnetx": "#d62728"}
+# One-factor runs live under OUT/factors/<change>/steps-B/ and compare against BASELINE at budget B.
+FACTORS = "factors/"
+BASELINE = "warmup1-zinit"
 
 
 def settings(out):
@@ -48,8 +54,9 @@ def ks(summary, a, b):
     return None, None
 
 
-def table(rows):
-    print("| setting | steps | space | n | min err % | mean err % | vs AnyNetX_A: mean Δ pp, KS p | "
+def table(rows, first="recipe"):
+    """One markdown row per (setting, space); `first` names the first column."""
+    print(f"| {first} | steps | space | n | min err % | mean err % | vs AnyNetX_A: mean Δ pp, KS p | "
           "vs AnyNetX_E: mean Δ pp, KS p |")
     print("|---|---:|---|---:|---:|---:|---|---|")
     for variant, steps, s in rows:
@@ -175,9 +182,18 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     rows = settings(sys.argv[1])
-    table(rows)
+    # Runs under OUT/factors/<change>/ change one thing against the baseline recipe at one budget: a
+    # second table beside that baseline, and not in the curve (which is about the budget).
+    budget = [r for r in rows if not r[0].startswith(FACTORS)]
+    factors = [(v[len(FACTORS):], st, s) for v, st, s in rows if v.startswith(FACTORS)]
+    table(budget)
+    if factors:
+        base = [("none (" + v + ")", st, s) for v, st, s in budget
+                if v == BASELINE and st in {f[1] for f in factors}]
+        print()
+        table(base + factors, first="change")
     if len(sys.argv) > 2:
-        svg(rows, sys.argv[2])
+        svg(budget, sys.argv[2])
 
 
 if __name__ == "__main__":

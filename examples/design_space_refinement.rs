@@ -301,7 +301,8 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
             })
             .flatten()
             .map_or("-".to_string(), |k| {
-                k.p_value.map_or("n/a".into(), |p| format!("p={p:.3}"))
+                k.p_value
+                    .map_or("n/a".into(), |p| format!("p={}", fmt_p(p)))
             });
         let efit = best_e_fit(&sweeps[i], shard)?;
         println!(
@@ -327,9 +328,7 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
     for (prev, this) in pairs {
         let (p, s) = (&summary.spaces[prev], &summary.spaces[this]);
         let ks = summary.ks.iter().find(|k| k.a == p.name && k.b == s.name);
-        let p_value = ks
-            .and_then(|k| k.p_value)
-            .map_or("n/a".to_string(), |v| format!("{v:.3}"));
+        let p_value = ks.and_then(|k| k.p_value).map_or("n/a".to_string(), fmt_p);
         let verdict = match ks.and_then(|k| k.p_value) {
             Some(v) if v < 0.05 && s.mean_error < p.mean_error => "better, significant at 5 %",
             Some(v) if v < 0.05 => "worse, significant at 5 %",
@@ -363,6 +362,16 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
     println!("summary: {}", report_dir.join("summary.json").display());
     println!("done in {:.1} min", t0.elapsed().as_secs_f64() / 60.0);
     Ok(())
+}
+
+/// A p-value as the console prints it: three decimals, or two significant digits below 0.001 (so a
+/// p of 9.5e-6 is not shown as 0.000).
+fn fmt_p(p: f64) -> String {
+    if p >= 0.001 {
+        format!("{p:.3}")
+    } else {
+        format!("{p:.1e}")
+    }
 }
 
 /// Mean e_fit (paper Figs. 8–9) of the best quarter of a space's models by error.

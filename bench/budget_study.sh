@@ -17,7 +17,9 @@
 # anynetx-a,anynetx-e,regnetx: the training order; each space's population and seeds do not depend on
 # it, so "anynetx-a,regnetx,anynetx-e" finishes the main comparison first). Run a variant into a
 # sub-folder of the plain study's OUT (e.g. OUT=budget-study/warmup1-zinit) so that
-# bench/budget_table.py lists it beside the plain runs.
+# bench/budget_table.py lists it beside the plain runs; a run that changes one thing against the
+# warmup1-zinit recipe goes to OUT/factors/<change> (e.g. OUT=budget-study/factors/lr0.05
+# EXTRA="--lr 0.05") and gets its own table there.
 set -euo pipefail
 N=${1:-20}
 shift || true

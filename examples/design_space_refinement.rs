@@ -22,7 +22,7 @@ use clap::Parser;
 use regnet_space::nn::backend::BackendKind;
 use regnet_space::quantized::FitOptions;
 use regnet_space::spaces::parse_window;
-use regnet_space::stats::{AnalyzeOptions, Complexity, StatsError, analyze};
+use regnet_space::stats::{AnalyzeOptions, Complexity, StatsError, analyze, format_p_value};
 use regnet_space::sweep::Shard;
 use regnet_space::train::{
     DataOptions, DatasetKind, SampleResult, SampleSweep, SweepJob, TrainConfig, create_sweep,
@@ -364,13 +364,13 @@ fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// A p-value as the console prints it: three decimals, or two significant digits below 0.001 (so a
-/// p of 9.5e-6 is not shown as 0.000).
+/// A p-value as the console prints it: [`format_p_value`]'s three decimals, but two significant
+/// digits below 0.001 (9.5e-6 rather than `< 0.001`), so a reader can check it against scipy.
 fn fmt_p(p: f64) -> String {
-    if p >= 0.001 {
-        format!("{p:.3}")
-    } else {
+    if p < 0.001 {
         format!("{p:.1e}")
+    } else {
+        format_p_value(p)
     }
 }
 
